@@ -1,0 +1,1 @@
+namespace BitrixRetailCrm; internal static class Placeholder { }
