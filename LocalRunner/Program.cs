@@ -1,1 +1,4 @@
-Console.WriteLine("runner");
+using BitrixRetailCrm.LocalRunner;
+
+var app = LocalRunnerApp.Build(args);
+app.Run();

@@ -1,0 +1,73 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BitrixRetailCrm.Configuration;
+
+/// <summary>Bitrix REST access through an inbound webhook, and the token of the outbound webhook that calls our hook.</summary>
+public sealed class BitrixOptions
+{
+    public const string Section = "Bitrix";
+
+    /// <summary>https://{host}/rest/{userId}/{secret}/ — a secret: it is never logged.</summary>
+    [Required, Url] public string WebhookUrl { get; set; } = "";
+
+    /// <summary>auth[application_token] of the outbound webhook (or the X-Application-Token of the PHP handler).</summary>
+    [Required, MinLength(8)] public string ApplicationToken { get; set; } = "";
+
+    /// <summary>When set, hooks whose auth[domain] differs are rejected.</summary>
+    public string? Domain { get; set; }
+
+    /// <summary>Cloud limit: leaky bucket of 50 draining 2 requests/s (bitrix-api.md §3.2).</summary>
+    [Range(1, 1000)] public int Burst { get; set; } = 50;
+    [Range(0.1, 1000)] public double RequestsPerSecond { get; set; } = 2;
+
+    [Range(1, 600)] public int AttemptTimeoutSeconds { get; set; } = 30;
+}
+
+public sealed class RetailCrmOptions
+{
+    public const string Section = "RetailCrm";
+
+    /// <summary>Account URL, e.g. https://shop.retailcrm.ru/ (api/v5/ is appended).</summary>
+    [Required, Url] public string Url { get; set; } = "";
+
+    /// <summary>Sent as the X-API-KEY header only, so it never lands in a URL or a log.</summary>
+    [Required, MinLength(8)] public string ApiKey { get; set; } = "";
+
+    /// <summary>RetailCRM allows 10 requests/s per key; the limiter is shared by every call this instance makes.</summary>
+    [Range(0.1, 100)] public double RequestsPerSecond { get; set; } = 10;
+
+    [Range(1, 600)] public int AttemptTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Account time zone: RetailCRM date-times carry no offset.</summary>
+    [Required] public string TimeZone { get; set; } = "Europe/Moscow";
+}
+
+public sealed class SyncOptions
+{
+    public const string Section = "Sync";
+
+    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")] public string MappingTable { get; set; } = "mappings";
+    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")] public string OrderStateTable { get; set; } = "orderstate";
+    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")] public string DeadLetterTable { get; set; } = "deadletters";
+
+    /// <summary>How long edits to the mapping table take to reach running instances.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")] public TimeSpan MappingCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Placeholders {accountNumber} and {id}; the shop's old integration used BX-{id}.</summary>
+    [Required] public string OrderNumberTemplate { get; set; } = "{accountNumber}";
+
+    /// <summary>Must equal host.json maxDequeueCount: on the last attempt a failing order is dead-lettered before it is poisoned.</summary>
+    [Range(1, 100)] public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>Largest hook body accepted; Bitrix events are well under 2 KB.</summary>
+    [Range(1024, 1048576)] public int MaxHookBodyBytes { get; set; } = 16384;
+}
+
+/// <summary>
+/// Queue names are top-level settings because trigger attributes resolve them as %OrdersQueueName% in both hosts.
+/// </summary>
+public sealed class QueueOptions
+{
+    [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,55}[a-z0-9]$")]
+    public string OrdersQueueName { get; set; } = "bitrix-orders";
+}

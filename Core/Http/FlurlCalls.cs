@@ -1,0 +1,23 @@
+using Flurl.Http;
+
+namespace BitrixRetailCrm.Http;
+
+/// <summary>Sends a Flurl request and turns transport failures into exceptions that do not carry the URL.</summary>
+internal static class FlurlCalls
+{
+    public static async Task<(int Status, string Body)> SendAsync(string service, string operation,
+        Func<Task<IFlurlResponse>> send)
+    {
+        try
+        {
+            using var response = await send();
+            return (response.StatusCode, await response.GetStringAsync());
+        }
+        catch (FlurlHttpException ex)
+        {
+            // Flurl's own message names the URL; keep only the transport cause (refused, timed out, circuit open).
+            var cause = ex.InnerException ?? ex;
+            throw new ExternalCallException(service, operation, $"{cause.GetType().Name}: {cause.Message}", inner: cause);
+        }
+    }
+}

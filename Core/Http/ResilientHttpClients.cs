@@ -1,0 +1,116 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.Timeout;
+
+namespace BitrixRetailCrm.Http;
+
+/// <summary>
+/// Named HttpClients with one resilience pipeline each: total timeout → retry (jitter, Retry-After) → circuit breaker →
+/// shared rate limiter → attempt timeout. The limiter sits inside the retry so every attempt spends a permit.
+/// </summary>
+public static class ResilientHttpClients
+{
+    /// <summary>Per-client limits, registered as a keyed singleton so the limiter is shared by every call.</summary>
+    public sealed record Policy(
+        RateLimiter Limiter,
+        TimeSpan AttemptTimeout,
+        bool RetryUnsafeMethods,
+        int MaxRetries = 4,
+        TimeSpan? BaseDelay = null);
+
+    public static IHttpClientBuilder AddResilientClient(this IServiceCollection services, string name,
+        Func<IServiceProvider, Policy> policy)
+    {
+        services.AddKeyedSingleton(name, (sp, _) => policy(sp));
+        var builder = services.AddHttpClient(name, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers(); // the default handler logs full URLs, and the Bitrix URL holds its secret
+        builder.AddResilienceHandler(name, (pipeline, context) =>
+            Configure(pipeline, context.ServiceProvider.GetRequiredKeyedService<Policy>(name)));
+        return builder;
+    }
+
+    private static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, Policy policy)
+    {
+        var attempts = policy.MaxRetries + 1;
+        pipeline
+            .AddTimeout(policy.AttemptTimeout * attempts + TimeSpan.FromSeconds(60))
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = policy.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = policy.BaseDelay ?? TimeSpan.FromMilliseconds(500),
+                MaxDelay = TimeSpan.FromSeconds(30),
+                ShouldRetryAfterHeader = true,
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, policy.RetryUnsafeMethods)),
+            })
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0.8,
+                MinimumThroughput = 20,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = TimeSpan.FromSeconds(10),
+            })
+            .AddRateLimiter(new HttpRateLimiterStrategyOptions
+            {
+                RateLimiter = args => policy.Limiter.AcquireAsync(1, args.Context.CancellationToken),
+            })
+            .AddTimeout(policy.AttemptTimeout);
+    }
+
+    /// <summary>
+    /// 429/503 and refused connections mean the request was not processed, so even a create may be repeated. Other
+    /// failures of a non-idempotent request have an unknown outcome: the caller re-checks existence instead.
+    /// </summary>
+    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, bool retryUnsafe)
+    {
+        if (outcome.Result is { } response)
+        {
+            var status = (int)response.StatusCode;
+            if (status is 429 or 503) return true;
+            return (status is 408 or >= 500) && (retryUnsafe || IsSafe(context));
+        }
+        return outcome.Exception switch
+        {
+            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => true,
+            HttpRequestException or TimeoutRejectedException => retryUnsafe || IsSafe(context),
+            _ => false,
+        };
+    }
+
+    private static bool IsSafe(ResilienceContext context)
+    {
+        var method = context.GetRequestMessage()?.Method;
+        return method == HttpMethod.Get || method == HttpMethod.Head;
+    }
+
+    public static RateLimiter SlidingWindow(double requestsPerSecond) =>
+        requestsPerSecond >= 1
+            ? new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
+            {
+                PermitLimit = (int)Math.Floor(requestsPerSecond),
+                Window = TimeSpan.FromSeconds(1),
+                SegmentsPerWindow = 10,
+                QueueLimit = 100_000,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            })
+            : TokenBucket(1, requestsPerSecond);
+
+    public static RateLimiter TokenBucket(int burst, double drainPerSecond)
+    {
+        // Replenish one token at a time so a drained bucket refills at the documented rate, not in bursts.
+        var period = TimeSpan.FromSeconds(1 / drainPerSecond);
+        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = burst,
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = period,
+            QueueLimit = 100_000,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+    }
+}

@@ -1,1 +1,0 @@
-namespace BitrixRetailCrm; internal static class Placeholder { }

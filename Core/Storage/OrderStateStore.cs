@@ -1,0 +1,87 @@
+using Azure;
+using Azure.Data.Tables;
+using BitrixRetailCrm.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace BitrixRetailCrm.Storage;
+
+/// <summary>What was last pushed for an order: the RetailCRM id, hashes of the payloads, and when.</summary>
+public sealed record OrderPushState(string OrderId, long? CrmId, string? OrderHash, string? CustomerHash,
+    DateTimeOffset? PushedAt, ETag ETag);
+
+/// <summary>
+/// Per-order state in Table Storage. A short lease row-field, written with ETag concurrency, keeps two instances from
+/// pushing the same order at once; within one instance <see cref="Sync.KeyedLock"/> already serialises them.
+/// </summary>
+public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions> options, TimeProvider clock)
+{
+    private const string Partition = "order";
+
+    public async Task<OrderPushState?> GetAsync(string orderId, CancellationToken ct)
+    {
+        var entity = await FindAsync(orderId, ct);
+        return entity is null ? null : ToState(entity);
+    }
+
+    /// <summary>Takes the order's lease or throws <see cref="OrderBusyException"/> when another instance holds it.</summary>
+    public async Task<OrderPushState> AcquireAsync(string orderId, string owner, TimeSpan duration, CancellationToken ct)
+    {
+        var table = await TableAsync(ct);
+        var now = clock.GetUtcNow();
+        var entity = await FindAsync(orderId, ct) ?? new TableEntity(Partition, orderId);
+        if (entity.GetDateTimeOffset("LeaseUntil") > now && entity.GetString("LeaseOwner") != owner)
+            throw new OrderBusyException(orderId);
+        entity["LeaseUntil"] = now + duration;
+        entity["LeaseOwner"] = owner;
+        try
+        {
+            var response = entity.ETag == default
+                ? await table.AddEntityAsync(entity, ct)
+                : await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
+            entity.ETag = response.Headers.ETag ?? default;
+            return ToState(entity);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            throw new OrderBusyException(orderId);
+        }
+    }
+
+    /// <summary>Records a push and releases the lease.</summary>
+    public async Task SaveAsync(OrderPushState state, CancellationToken ct)
+    {
+        var table = await TableAsync(ct);
+        var entity = new TableEntity(Partition, state.OrderId)
+        {
+            ["CrmId"] = state.CrmId,
+            ["OrderHash"] = state.OrderHash,
+            ["CustomerHash"] = state.CustomerHash,
+            ["PushedAt"] = state.PushedAt,
+        };
+        await table.UpdateEntityAsync(entity, state.ETag, TableUpdateMode.Replace, ct);
+    }
+
+    /// <summary>Gives the lease back without recording anything (the push failed or was not needed).</summary>
+    public async Task ReleaseAsync(OrderPushState state, CancellationToken ct)
+    {
+        var table = await TableAsync(ct);
+        var entity = new TableEntity(Partition, state.OrderId) { ["LeaseUntil"] = clock.GetUtcNow() };
+        try { await table.UpdateEntityAsync(entity, state.ETag, TableUpdateMode.Merge, ct); }
+        catch (RequestFailedException ex) when (ex.Status == 412) { } // lease expired and was taken over: nothing to give back
+    }
+
+    private async Task<TableEntity?> FindAsync(string orderId, CancellationToken ct)
+    {
+        var table = await TableAsync(ct);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(Partition, orderId, cancellationToken: ct);
+        return response.HasValue ? response.Value : null;
+    }
+
+    private Task<TableClient> TableAsync(CancellationToken ct) => storage.TableAsync(options.Value.OrderStateTable, ct);
+
+    private static OrderPushState ToState(TableEntity e) => new(e.RowKey, e.GetInt64("CrmId"), e.GetString("OrderHash"),
+        e.GetString("CustomerHash"), e.GetDateTimeOffset("PushedAt"), e.ETag);
+}
+
+public sealed class OrderBusyException(string orderId)
+    : Exception($"Order {orderId} is being pushed by another instance; the message will be retried");

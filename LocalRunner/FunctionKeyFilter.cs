@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Text;
+using BitrixRetailCrm.Hooks;
+using Microsoft.Extensions.Options;
+
+namespace BitrixRetailCrm.LocalRunner;
+
+public sealed class FunctionKeyOptions
+{
+    public const string Section = "LocalRunner";
+
+    /// <summary>Plays the function key Azure enforces for AuthorizationLevel.Function.</summary>
+    [Required, MinLength(16)] public string FunctionKey { get; set; } = "";
+}
+
+/// <summary>
+/// Azure checks function keys (`code` query parameter or x-functions-key header) before our code runs; the Functions
+/// host skips that locally, so the runner does it itself and tests see the same 401s as production.
+/// </summary>
+public sealed class FunctionKeyFilter(IOptions<FunctionKeyOptions> options) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        string? key = request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault();
+        if (key is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key),
+                Encoding.UTF8.GetBytes(options.Value.FunctionKey)))
+            return await next(context);
+        await Problems.Create(401, "Unauthorized", "Missing or wrong function key.")
+            .ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(context.HttpContext, context.HttpContext.GetRouteData(),
+                new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+        return null;
+    }
+}
