@@ -1,4 +1,4 @@
-using BitrixRetailCrm.Tests.Infrastructure;
+using BitrixRetailCrm.LocalRunner.DevStorage;
 using NUnit.Framework;
 
 namespace BitrixRetailCrm.Tests;

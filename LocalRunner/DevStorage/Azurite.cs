@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace BitrixRetailCrm.Tests.Infrastructure;
+namespace BitrixRetailCrm.LocalRunner.DevStorage;
 
 /// <summary>
-/// A real Azurite (from the repo's node_modules) in memory on free loopback ports, one per test run, so tests can run
-/// beside another Azurite. Tests isolate themselves with their own queue and table names.
+/// Azurite from the repository's node_modules, in memory on free loopback ports so it can run beside another Azurite.
+/// Used by the demo and the tests; `--skipApiVersionCheck` because Azure.Storage.Queues 12.28 speaks a newer API
+/// version than Azurite 3.37 knows.
 /// </summary>
 public sealed partial class Azurite : IAsyncDisposable
 {

@@ -1,0 +1,3 @@
+namespace BitrixRetailCrm.Mapping;
+
+public sealed record MappingEntry(MappingKind Kind, string BitrixCode, string CrmCode);

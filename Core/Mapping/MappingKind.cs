@@ -1,0 +1,47 @@
+namespace BitrixRetailCrm.Mapping;
+
+/// <summary>A mapping dictionary; its key names the Table Storage partition and the section of default-mappings.json.</summary>
+public enum MappingKind
+{
+    /// <summary>Order statusId (plus the pseudo code "canceled") → RetailCRM order status.</summary>
+    Status,
+    /// <summary>Delivery service id → RetailCRM delivery type.</summary>
+    Delivery,
+    /// <summary>Pay system id → RetailCRM payment type.</summary>
+    Payment,
+    /// <summary>Payment paid flag Y/N → RetailCRM payment status.</summary>
+    PaymentStatus,
+    /// <summary>Site id (lid) → RetailCRM store code.</summary>
+    Site,
+}
+
+public static class MappingKindExtensions
+{
+    // Persisted as partition keys: renaming an enum member must not change these.
+    private static readonly IReadOnlyDictionary<MappingKind, string> Keys = new Dictionary<MappingKind, string>
+    {
+        [MappingKind.Status] = "status",
+        [MappingKind.Delivery] = "delivery",
+        [MappingKind.Payment] = "payment",
+        [MappingKind.PaymentStatus] = "paymentStatus",
+        [MappingKind.Site] = "site",
+    };
+
+    public static string ToKey(this MappingKind kind) =>
+        Keys.TryGetValue(kind, out var key) ? key : throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+
+    public static bool TryParse(string key, out MappingKind kind)
+    {
+        foreach (var (candidate, candidateKey) in Keys)
+        {
+            if (candidateKey != key) continue;
+            kind = candidate;
+            return true;
+        }
+        kind = default;
+        return false;
+    }
+
+    public static MappingKind Parse(string key) =>
+        TryParse(key, out var kind) ? kind : throw new FormatException($"Unknown mapping kind '{key}'");
+}
