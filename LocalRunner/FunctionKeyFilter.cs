@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
-using BitrixRetailCrm.Hooks;
 using Microsoft.Extensions.Options;
 
 namespace BitrixRetailCrm.LocalRunner;
@@ -27,9 +26,6 @@ public sealed class FunctionKeyFilter(IOptions<FunctionKeyOptions> options) : IE
         if (key is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key),
                 Encoding.UTF8.GetBytes(options.Value.FunctionKey)))
             return await next(context);
-        await Problems.Create(401, "Unauthorized", "Missing or wrong function key.")
-            .ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(context.HttpContext, context.HttpContext.GetRouteData(),
-                new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
-        return null;
+        return Results.Problem(statusCode: 401, title: "Unauthorized", detail: "Missing or wrong function key.");
     }
 }

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+
+namespace BitrixRetailCrm.Tests.Simulators;
+
+/// <summary>Small HTTP helpers shared by the simulator tests.</summary>
+internal static class SimulatorHttp
+{
+    public static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
+        new(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
+
+    public static async Task<(HttpStatusCode Status, JsonObject Body)> ReadAsync(this Task<HttpResponseMessage> pending)
+    {
+        using HttpResponseMessage response = await pending;
+        string text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonNode.Parse(text)!.AsObject());
+    }
+
+    public static int FreePort()
+    {
+        using TcpListener listener = new(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>A stand-in for the product's event handler: records the first request it receives.</summary>
+internal sealed class CapturingHandler : IDisposable
+{
+    private readonly HttpListener listener = new();
+    private readonly TaskCompletionSource<(string ContentType, string Body)> received = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public CapturingHandler()
+    {
+        Url = new Uri($"http://127.0.0.1:{SimulatorHttp.FreePort()}/api/bitrix/events/");
+        listener.Prefixes.Add(Url.ToString());
+        listener.Start();
+        _ = AcceptAsync();
+    }
+
+    public Uri Url { get; }
+
+    public async Task<(string ContentType, string Body)> WaitAsync() =>
+        await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+    public void Dispose() => listener.Close();
+
+    private async Task AcceptAsync()
+    {
+        HttpListenerContext context = await listener.GetContextAsync();
+        using StreamReader reader = new(context.Request.InputStream);
+        string body = await reader.ReadToEndAsync();
+        context.Response.StatusCode = 200;
+        context.Response.Close();
+        received.TrySetResult((context.Request.ContentType ?? "", body));
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using BitrixRetailCrm.Simulators.Common;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace BitrixRetailCrm.Simulators.RetailCrm;
+
+/// <summary>Routes of API v5 and what runs in front of every method: API key check and the per-key rate limit.</summary>
+internal sealed class RetailCrmApi(RetailCrmSimulatorOptions options, RetailCrmState state, RequestJournal journal)
+{
+    private readonly SlidingWindowRateLimiter limiter = new(() => options.RequestsPerSecondPerKey);
+
+    public void Map(WebApplication app)
+    {
+        app.Use(AnswerMethodNotAllowedAsJsonAsync);
+        RouteGroupBuilder v5 = app.MapGroup("/api/v5");
+        new RetailCrmOrderEndpoints(state).Map(v5, Handle);
+        new RetailCrmCustomerEndpoints(state).Map(v5, Handle);
+        new RetailCrmReferenceEndpoints(options).Map(v5, Handle);
+        app.MapFallback(context => WriteAsync(context, new RetailCrmReply(404, RetailCrmFormat.Error("API method not found"))));
+    }
+
+    public static JsonObject FaultBody(int statusCode) => RetailCrmFormat.Error(statusCode switch
+    {
+        503 => "Service temporarily unavailable",
+        429 => "Too many requests",
+        _ => ReasonPhrases.GetReasonPhrase(statusCode) is { Length: > 0 } phrase ? phrase : "Internal Server Error",
+    });
+
+    private RequestDelegate Handle(Func<RetailCrmCall, RetailCrmReply> method) => async context =>
+    {
+        IFormCollection form = context.Request.HasFormContentType
+            ? await context.Request.ReadFormAsync(context.RequestAborted)
+            : FormCollection.Empty;
+        string? key = context.Request.Headers["X-API-KEY"].FirstOrDefault() is { Length: > 0 } header
+            ? header
+            : form["apiKey"].FirstOrDefault() ?? context.Request.Query["apiKey"].FirstOrDefault();
+        RetailCrmReply reply = Authorize(key) ?? method(new RetailCrmCall(options, context.Request.Query, form, key!, context.Request.RouteValues));
+        await WriteAsync(context, reply);
+    };
+
+    private RetailCrmReply? Authorize(string? key)
+    {
+        if (string.IsNullOrEmpty(key))
+            return new RetailCrmReply(403, RetailCrmFormat.Error("\"apiKey\" is missing."));
+        if (!options.IsValidKey(key))
+            return new RetailCrmReply(403, RetailCrmFormat.Error("Wrong \"apiKey\" value."));
+        if (limiter.TryAcquire(key))
+            return null;
+        journal.CountRateLimited();
+        return new RetailCrmReply(503, RetailCrmFormat.Error("Rate limit exceeded"));
+    }
+
+    private static async Task AnswerMethodNotAllowedAsJsonAsync(HttpContext context, RequestDelegate next)
+    {
+        await next(context);
+        if (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed && !context.Response.HasStarted)
+            await WriteAsync(context, new RetailCrmReply(405, RetailCrmFormat.Error("Method Not Allowed")));
+    }
+
+    private static Task WriteAsync(HttpContext context, RetailCrmReply reply) =>
+        JsonReply.WriteAsync(context, reply.StatusCode, reply.Body, RetailCrmFormat.Json);
+}

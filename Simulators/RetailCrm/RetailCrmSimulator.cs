@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using BitrixRetailCrm.Simulators.Common;
+
+namespace BitrixRetailCrm.Simulators.RetailCrm;
+
+/// <summary>
+/// An in-process RetailCRM API v5 on 127.0.0.1: form-encoded POSTs with JSON fields, API keys, dictionary validation,
+/// the order history feed, per-key rate limit, latency and faults.
+/// </summary>
+public sealed class RetailCrmSimulator : IAsyncDisposable
+{
+    private readonly SimulatorHost host;
+    private readonly RetailCrmState state;
+
+    private RetailCrmSimulator(RetailCrmSimulatorOptions options)
+    {
+        Options = options;
+        state = new RetailCrmState(options);
+        RequestJournal journal = new();
+        RetailCrmApi api = new(options, state, journal);
+        host = new SimulatorHost(options, journal, RetailCrmFormat.Json, RetailCrmApi.FaultBody, api.Map);
+    }
+
+    public RetailCrmSimulatorOptions Options { get; }
+
+    public SimulatorFaults Faults => host.Faults;
+
+    /// <summary>Account root such as http://127.0.0.1:5123/; clients append api/v5/….</summary>
+    public Uri BaseUrl => new($"http://127.0.0.1:{host.Port}/");
+
+    public IReadOnlyList<JsonObject> Orders => state.AllOrders();
+
+    public int TotalWrites => state.TotalWrites;
+
+    public IReadOnlyList<RecordedRequest> Requests => host.Journal.Snapshot();
+
+    public int RateLimitedResponses => host.Journal.RateLimitedResponses;
+
+    public static async Task<RetailCrmSimulator> StartAsync(RetailCrmSimulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        RetailCrmSimulator simulator = new(options ?? new RetailCrmSimulatorOptions());
+        await simulator.host.StartAsync(cancellationToken);
+        return simulator;
+    }
+
+    /// <summary>The stored order (payments as an array), in any site; null when there is none.</summary>
+    public JsonObject? FindOrder(string externalId) => state.FindOrder(externalId, byId: false, site: null);
+
+    public JsonObject? FindCustomer(string externalId) => state.FindCustomer(externalId, byId: false, site: null);
+
+    /// <summary>Successful create, edit and upload writes of that order.</summary>
+    public int OrderWriteCount(string externalId) => state.OrderWriteCount(externalId);
+
+    /// <summary>What a manager does in the CRM UI: the history gets a source "user" entry.</summary>
+    public void ChangeOrderStatus(string externalId, string statusCode) => state.ChangeStatusAsManager(externalId, statusCode);
+
+    public ValueTask DisposeAsync() => host.DisposeAsync();
+}
