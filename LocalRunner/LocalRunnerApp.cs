@@ -19,6 +19,8 @@ public static class LocalRunnerApp
         builder.Configuration.Sources.Insert(0, HostJsonSettings.Source(Path.Combine(AppContext.BaseDirectory, "host.json")));
         builder.Configuration.Sources.Insert(1, LocalSettings.Source(Directory.GetCurrentDirectory()));
 
+        // Request logs print the query string, and the function key travels there as ?code=.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddControllers(); // lets minimal APIs execute the handlers' IActionResults
         builder.Services.AddBitrixRetailCrm(builder.Configuration);
         builder.Services.AddOptions<FunctionKeyOptions>().Bind(builder.Configuration.GetSection(FunctionKeyOptions.Section))

@@ -31,14 +31,14 @@ public sealed class BitrixClient(IHttpClientFactory httpClientFactory)
         if (status == 200 && error is null)
             return JsonDocument.Parse(body);
         if (error is not null && OrderNotFoundCodes.Contains(error.Code))
-            throw new BitrixOrderNotFoundException(method, error.Description);
+            throw new BitrixOrderNotFoundException(method, error.Description, body);
         throw new ExternalCallException("Bitrix", method,
             error is null ? $"HTTP {status}" : $"HTTP {status} {error.Code}: {error.Description}", status, body);
     }
 }
 
-public sealed class BitrixOrderNotFoundException(string method, string description)
-    : ExternalCallException("Bitrix", method, $"order not found ({description})", 400);
+public sealed class BitrixOrderNotFoundException(string method, string description, string responseBody)
+    : ExternalCallException("Bitrix", method, $"order not found ({description})", 400, responseBody);
 
 /// <summary>The Bitrix error envelope; `error` is a string on system errors and a number on sale errors.</summary>
 public sealed record BitrixError(string Code, string Description)
