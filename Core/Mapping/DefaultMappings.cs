@@ -4,7 +4,8 @@ namespace BitrixRetailCrm.Mapping;
 
 /// <summary>
 /// The mappings shipped with the code (embedded default-mappings.json), used to seed the mapping table.
-/// File shape: <c>{"version":N,"mappings":{"&lt;kind key&gt;":{"&lt;bitrix code&gt;":"&lt;crm code&gt;"}}}</c>.
+/// File shape: <c>{"version":N,"mappings":{"&lt;kind key&gt;":{"&lt;bitrix code&gt;":"&lt;crm code&gt;"}}}</c>; in the
+/// reverse kinds (statusFromCrm, cancelFromCrm) the key is the RetailCRM code, see <see cref="MappingKind"/>.
 /// </summary>
 public static class DefaultMappings
 {

@@ -13,6 +13,17 @@ public enum MappingKind
     PaymentStatus,
     /// <summary>Site id (lid) → RetailCRM store code.</summary>
     Site,
+    /// <summary>
+    /// Reverse direction: RetailCRM status code → Bitrix statusId. The entry's BitrixCode (the row key) holds the CRM
+    /// code and CrmCode the Bitrix status, because the row key must be the code being looked up; several CRM codes may
+    /// share one Bitrix status. Read it through StatusSync.ReverseStatusMap rather than directly.
+    /// </summary>
+    StatusFromCrm,
+    /// <summary>
+    /// Reverse direction: RetailCRM status codes whose value "Y" sets the Bitrix canceled flag; every other code clears
+    /// it, since Bitrix cancellation is a flag beside statusId (bitrix-api.md §2.5). Row key = CRM code, as above.
+    /// </summary>
+    CancelFromCrm,
 }
 
 public static class MappingKindExtensions
@@ -25,6 +36,8 @@ public static class MappingKindExtensions
         [MappingKind.Payment] = "payment",
         [MappingKind.PaymentStatus] = "paymentStatus",
         [MappingKind.Site] = "site",
+        [MappingKind.StatusFromCrm] = "statusFromCrm",
+        [MappingKind.CancelFromCrm] = "cancelFromCrm",
     };
 
     public static string ToKey(this MappingKind kind) =>

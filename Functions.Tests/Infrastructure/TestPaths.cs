@@ -2,17 +2,9 @@ namespace BitrixRetailCrm.Tests;
 
 public static class TestPaths
 {
-    /// <summary>The repository's sibling ../shared/reference (CI lays a copy of shared/ beside the clone).</summary>
-    public static string SharedReference
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "shared", "reference");
-                if (Directory.Exists(candidate)) return candidate;
-            }
-            throw new DirectoryNotFoundException("shared/reference not found beside the repository");
-        }
-    }
+    /// <summary>
+    /// Verbatim copies of the ../shared/reference samples the tests read, kept under TestData/reference with the same
+    /// layout so the suite does not depend on where the clone sits.
+    /// </summary>
+    public static string SharedReference => Path.Combine(AppContext.BaseDirectory, "TestData", "reference");
 }

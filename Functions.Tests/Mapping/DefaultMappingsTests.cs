@@ -8,9 +8,10 @@ public class DefaultMappingsTests
     private static readonly MappingSet Defaults = new(DefaultMappings.Load());
 
     [Test]
-    public void Embedded_file_is_versioned()
+    public void Embedded_file_version_covers_the_reverse_status_maps()
     {
-        Assert.That(DefaultMappings.Version, Is.GreaterThanOrEqualTo(1));
+        // Version 2 added statusFromCrm and cancelFromCrm; a lower number would never seed them into existing tables.
+        Assert.That(DefaultMappings.Version, Is.GreaterThanOrEqualTo(2));
     }
 
     [TestCase("N", "new")]
@@ -33,6 +34,14 @@ public class DefaultMappingsTests
     [TestCase(MappingKind.PaymentStatus, "Y", "paid")]
     [TestCase(MappingKind.PaymentStatus, "N", "not-paid")]
     [TestCase(MappingKind.Site, "s1", "shop")]
+    [TestCase(MappingKind.StatusFromCrm, "new", "N")]
+    [TestCase(MappingKind.StatusFromCrm, "client-confirmed", "N")]
+    [TestCase(MappingKind.StatusFromCrm, "assembling", "P")]
+    [TestCase(MappingKind.StatusFromCrm, "complete-payment", "P")]
+    [TestCase(MappingKind.StatusFromCrm, "delivery", "D")]
+    [TestCase(MappingKind.StatusFromCrm, "complete", "F")]
+    [TestCase(MappingKind.StatusFromCrm, "cancel-other", "C")]
+    [TestCase(MappingKind.CancelFromCrm, "cancel-other", "Y")]
     public void Other_dictionaries_are_seeded(MappingKind kind, string bitrix, string crm)
     {
         Assert.That(Defaults.Map(kind, bitrix), Is.EqualTo(crm));
@@ -55,6 +64,7 @@ public class DefaultMappingsTests
     [TestCase("""{"version":"1","mappings":{}}""")]
     [TestCase("""{"version":1}""")]
     [TestCase("""{"version":1,"mappings":{"statuses":{"N":"new"}}}""")]
+    [TestCase("""{"version":2,"mappings":{"statusFromCrm":{"complete":""}}}""")]
     [TestCase("""{"version":1,"mappings":{"status":["new"]}}""")]
     [TestCase("""{"version":1,"mappings":{"status":{"N":""}}}""")]
     [TestCase("""{"version":1,"mappings":{"status":{"N":1}}}""")]
