@@ -4,6 +4,7 @@ using BitrixRetailCrm.Hooks;
 using BitrixRetailCrm.Http;
 using BitrixRetailCrm.Mapping;
 using BitrixRetailCrm.RetailCrm;
+using BitrixRetailCrm.StatusSync;
 using BitrixRetailCrm.Storage;
 using BitrixRetailCrm.Sync;
 using Microsoft.Extensions.Configuration;
@@ -21,11 +22,12 @@ public static class ServiceCollectionExtensions
         AddValidatedOptions<BitrixOptions>(services, configuration.GetSection(BitrixOptions.Section));
         AddValidatedOptions<RetailCrmOptions>(services, configuration.GetSection(RetailCrmOptions.Section));
         AddValidatedOptions<SyncOptions>(services, configuration.GetSection(SyncOptions.Section));
-        AddValidatedOptions<QueueOptions>(services, configuration);
+        AddValidatedOptions<StatusSyncOptions>(services, configuration.GetSection(StatusSyncOptions.Section));
+        AddValidatedOptions<CrmWebhookFields>(services, configuration.GetSection(CrmWebhookFields.Section));
+        AddValidatedOptions<TriggerOptions>(services, configuration);
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => StorageClients.FromConnectionString(configuration["AzureWebJobsStorage"]
-            ?? throw new OptionsValidationException("AzureWebJobsStorage", typeof(StorageClients), ["AzureWebJobsStorage is not set"])));
+        services.AddSingleton(_ => StorageClients.FromConfiguration(configuration.GetSection(StorageClients.ConnectionName)));
         services.AddSingleton<OrderQueue>();
         services.AddSingleton<MappingStore>();
         services.AddSingleton<OrderStateStore>();
@@ -34,6 +36,14 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RetailCrmClient>();
         services.AddSingleton<OrderHookHandler>();
         services.AddSingleton<OrderPushHandler>();
+        services.AddSingleton<QueueFailures>();
+        services.AddSingleton<StatusStateStore>();
+        services.AddSingleton<StatusQueue>();
+        services.AddSingleton<CrmTime>();
+        services.AddSingleton<StatusApplier>();
+        services.AddSingleton<StatusChangeHandler>();
+        services.AddSingleton<CrmWebhookHandler>();
+        services.AddSingleton<HistoryPoller>();
 
         AddBitrixHttpClient(services);
         AddRetailCrmHttpClient(services);

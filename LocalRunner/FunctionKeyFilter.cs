@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Cryptography;
-using System.Text;
+using BitrixRetailCrm.Hooks;
 using Microsoft.Extensions.Options;
 
 namespace BitrixRetailCrm.LocalRunner;
@@ -23,8 +22,7 @@ public sealed class FunctionKeyFilter(IOptions<FunctionKeyOptions> options) : IE
     {
         var request = context.HttpContext.Request;
         string? key = request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault();
-        if (key is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key),
-                Encoding.UTF8.GetBytes(options.Value.FunctionKey)))
+        if (Secrets.FixedTimeEquals(key, options.Value.FunctionKey))
             return await next(context);
         return Results.Problem(statusCode: 401, title: "Unauthorized", detail: "Missing or wrong function key.");
     }

@@ -1,4 +1,5 @@
 using BitrixRetailCrm.Hooks;
+using BitrixRetailCrm.StatusSync;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.Azure.WebJobs;
@@ -26,6 +27,7 @@ public static class LocalRunnerApp
         builder.Services.AddOptions<FunctionKeyOptions>().Bind(builder.Configuration.GetSection(FunctionKeyOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Host.ConfigureWebJobs(webJobs => webJobs.AddAzureStorageQueues());
+        builder.Services.AddHostedService<HistoryPollService>();
         builder.Services.RemoveAll<ITypeLocator>();
         builder.Services.AddSingleton<ITypeLocator>(new JobTypes(typeof(QueueJobs)));
         customize?.Invoke(builder);
@@ -39,6 +41,9 @@ public static class LocalRunnerApp
     {
         app.MapGet("/api/health", () => Results.Ok(new { status = "ok" }));
         app.MapPost("/api/bitrix/order-saved", (HttpContext ctx, OrderHookHandler handler) =>
+            RunFunctionAsync(ctx, () => handler.HandleAsync(ctx.Request, ctx.RequestAborted)))
+            .AddEndpointFilter<FunctionKeyFilter>();
+        app.MapPost("/api/retailcrm/order-changed", (HttpContext ctx, CrmWebhookHandler handler) =>
             RunFunctionAsync(ctx, () => handler.HandleAsync(ctx.Request, ctx.RequestAborted)))
             .AddEndpointFilter<FunctionKeyFilter>();
     }

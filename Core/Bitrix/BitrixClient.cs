@@ -21,6 +21,16 @@ public sealed class BitrixClient(IHttpClientFactory httpClientFactory)
         return BitrixOrderParser.Parse(order);
     }
 
+    /// <summary>
+    /// sale.order.update with only statusId and canceled, so basket, payments and shipments stay untouched
+    /// (bitrix-api.md §2.3). Bitrix saves the order and fires OnSaleOrderSaved: our own hook hears an echo.
+    /// </summary>
+    public async Task UpdateOrderStatusAsync(string orderId, string statusId, bool canceled, CancellationToken ct)
+    {
+        var fields = new JsonObject { ["statusId"] = statusId, ["canceled"] = canceled ? "Y" : "N" };
+        using var _ = await CallAsync("sale.order.update", new JsonObject { ["id"] = long.Parse(orderId), ["fields"] = fields }, ct);
+    }
+
     private async Task<JsonDocument> CallAsync(string method, JsonObject parameters, CancellationToken ct)
     {
         using var flurl = new FlurlClient(httpClientFactory.CreateClient(HttpClientName));

@@ -38,6 +38,12 @@ public sealed class RetailCrmOptions
 
     [Range(1, 600)] public int AttemptTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Shared secret the RetailCRM trigger sends (as the `secret` parameter or ?secret= in its URL); triggers have no
+    /// signature of their own.
+    /// </summary>
+    [Required, MinLength(16)] public string WebhookSecret { get; set; } = "";
+
     /// <summary>Account time zone: RetailCRM date-times carry no offset.</summary>
     [Required] public string TimeZone { get; set; } = "Europe/Moscow";
 }
@@ -64,10 +70,35 @@ public sealed class SyncOptions
 }
 
 /// <summary>
-/// Queue names are top-level settings because trigger attributes resolve them as %OrdersQueueName% in both hosts.
+/// Top-level settings because trigger attributes resolve them as %OrdersQueueName% etc. in both hosts.
 /// </summary>
-public sealed class QueueOptions
+public sealed class TriggerOptions
 {
-    [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,55}[a-z0-9]$")]
-    public string OrdersQueueName { get; set; } = "bitrix-orders";
+    private const string QueueName = "^[a-z0-9](?!.*--)[a-z0-9-]{1,55}[a-z0-9]$";
+
+    [Required, RegularExpression(QueueName)] public string OrdersQueueName { get; set; } = "bitrix-orders";
+
+    /// <summary>RetailCRM status changes waiting to be applied to Bitrix.</summary>
+    [Required, RegularExpression(QueueName)] public string StatusQueueName { get; set; } = "retailcrm-status";
+
+    /// <summary>NCRONTAB of the history poll (Functions timer); the local runner polls every HistoryPollInterval.</summary>
+    [Required] public string HistoryPollSchedule { get; set; } = "0 */1 * * * *";
+}
+
+public sealed class StatusSyncOptions
+{
+    public const string Section = "StatusSync";
+
+    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")] public string StatusStateTable { get; set; } = "statusstate";
+
+    /// <summary>Where the very first history poll starts; unset means "from now".</summary>
+    public DateTimeOffset? HistoryStartDate { get; set; }
+
+    [Range(20, 100)] public int HistoryPageLimit { get; set; } = 100;
+
+    /// <summary>Bounds one poll so a long backlog is worked off over several runs, each committing its cursor.</summary>
+    [Range(1, 1000)] public int HistoryMaxPagesPerRun { get; set; } = 25;
+
+    /// <summary>Local runner only: the interval of its history poll (the Functions app uses HistoryPollSchedule).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan HistoryPollInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

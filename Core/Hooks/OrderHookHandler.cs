@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using BitrixRetailCrm.Configuration;
 using BitrixRetailCrm.Sync;
 using Microsoft.AspNetCore.Http;
@@ -45,13 +43,10 @@ public sealed class OrderHookHandler(
     private bool IsAuthentic(ParsedHook hook)
     {
         var expected = bitrix.Value.ApplicationToken;
-        if (!FixedTimeEquals(hook.Token, expected)) return false;
+        if (!Secrets.FixedTimeEquals(hook.Token, expected)) return false;
         var domain = bitrix.Value.Domain;
         return string.IsNullOrEmpty(domain) || hook.Domain is null || string.Equals(hook.Domain, domain, StringComparison.OrdinalIgnoreCase);
     }
-
-    private static bool FixedTimeEquals(string? actual, string expected) =>
-        actual is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(actual), Encoding.UTF8.GetBytes(expected));
 
     private async Task EnqueueAsync(ParsedHook hook, CancellationToken ct)
     {

@@ -12,11 +12,31 @@ public sealed class RetailCrmClient(IHttpClientFactory httpClientFactory)
 {
     public const string HttpClientName = "retailcrm";
 
-    public Task<JsonObject?> GetOrderAsync(string externalId, string site, CancellationToken ct) =>
-        GetEntityAsync("orders", "order", externalId, site, ct);
+    public Task<JsonObject?> GetOrderAsync(string externalId, string? site, CancellationToken ct) =>
+        GetEntityAsync("orders", "order", externalId, "externalId", site, ct);
+
+    /// <summary>By RetailCRM's own id, for triggers that only know it.</summary>
+    public Task<JsonObject?> GetOrderByIdAsync(long id, CancellationToken ct) =>
+        GetEntityAsync("orders", "order", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "id", null, ct);
 
     public Task<JsonObject?> GetCustomerAsync(string externalId, string site, CancellationToken ct) =>
-        GetEntityAsync("customers", "customer", externalId, site, ct);
+        GetEntityAsync("customers", "customer", externalId, "externalId", site, ct);
+
+    /// <summary>One page of orders/history after <paramref name="sinceId"/>, or from <paramref name="startDate"/> on the first run.</summary>
+    public async Task<string> GetOrderHistoryAsync(long? sinceId, string? startDate, int limit, CancellationToken ct)
+    {
+        const string operation = "orders/history";
+        using var flurl = new FlurlClient(httpClientFactory.CreateClient(HttpClientName));
+        var (status, body) = await FlurlCalls.SendAsync("RetailCRM", operation, () => flurl
+            .Request("orders", "history")
+            .SetQueryParam("filter[sinceId]", sinceId)
+            .SetQueryParam("filter[startDate]", sinceId is null ? startDate : null)
+            .SetQueryParam("limit", limit)
+            .AllowAnyHttpStatus()
+            .GetAsync(cancellationToken: ct));
+        var response = RetailCrmResponse.Parse(status, body);
+        return response.Success ? body : throw new RetailCrmException(operation, response);
+    }
 
     /// <summary>Creates the order; throws <see cref="OrderAlreadyExistsException"/> when its externalId is taken.</summary>
     public async Task<long> CreateOrderAsync(CrmOrder order, string site, CancellationToken ct)
@@ -39,13 +59,14 @@ public sealed class RetailCrmClient(IHttpClientFactory httpClientFactory)
         IdOf(await PostFormAsync($"customers/{Uri.EscapeDataString(customer.ExternalId)}/edit",
             new() { ["customer"] = CrmJson.Serialize(customer), ["by"] = "externalId", ["site"] = site }, ct), "customers/edit");
 
-    private async Task<JsonObject?> GetEntityAsync(string resource, string key, string externalId, string site, CancellationToken ct)
+    private async Task<JsonObject?> GetEntityAsync(string resource, string key, string identifier, string by, string? site,
+        CancellationToken ct)
     {
         var operation = $"{resource}/get";
         using var flurl = new FlurlClient(httpClientFactory.CreateClient(HttpClientName));
         var (status, body) = await FlurlCalls.SendAsync("RetailCRM", operation, () => flurl
-            .Request(resource, externalId)
-            .SetQueryParams(new { by = "externalId", site })
+            .Request(resource, identifier)
+            .SetQueryParams(new { by, site })
             .AllowAnyHttpStatus()
             .GetAsync(cancellationToken: ct));
         var response = RetailCrmResponse.Parse(status, body);

@@ -8,10 +8,12 @@ namespace BitrixRetailCrm.StatusSync;
 /// <param name="Site">RetailCRM store code, when known: externalIds are only unique within a store.</param>
 /// <param name="HistoryId">The history entry id; triggers cannot send it.</param>
 /// <param name="ChangedAt">When the status changed in RetailCRM.</param>
-/// <param name="Source"><see cref="TriggerSource"/> or <see cref="HistorySource"/>.</param>
+/// <param name="Source"><see cref="TriggerSource"/>, <see cref="HistorySource"/>, or <see cref="CurrentSource"/> for a
+/// status just re-read from the order itself.</param>
 public sealed record CrmStatusChange(
     string? ExternalId, long? CrmId, string Status, string? Site, long? HistoryId, DateTimeOffset? ChangedAt, string Source)
 {
     public const string TriggerSource = "trigger";
     public const string HistorySource = "history";
+    public const string CurrentSource = "current";
 }

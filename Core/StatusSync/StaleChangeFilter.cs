@@ -14,6 +14,8 @@ public sealed record LastAppliedChange(long? HistoryId, DateTimeOffset? ChangedA
 /// Rule, first match wins:
 /// <list type="number">
 /// <item>nothing applied yet → Apply;</item>
+/// <item>a status re-read from the order itself (<see cref="CrmStatusChange.CurrentSource"/>) is the truth when it was
+/// read, and reads of one order are serialised, so it applies unless it is strictly older than what was applied;</item>
 /// <item>both carry a HistoryId → Apply only if the change's id is greater (ids are RetailCRM's monotonic cursor);</item>
 /// <item>both carry ChangedAt → Apply only if the change is strictly later; an equal time is treated as the same change
 /// delivered twice (RetailCRM times have whole seconds, so two changes within one second cannot be ordered);</item>
@@ -37,6 +39,7 @@ public static class StaleChangeFilter
     private static bool IsNewer(LastAppliedChange? last, CrmStatusChange change) => (last, change) switch
     {
         (null, _) => true,
+        (_, { Source: CrmStatusChange.CurrentSource, ChangedAt: { } at }) => last.ChangedAt is not { } lastAt || at >= lastAt,
         ({ HistoryId: { } lastId }, { HistoryId: { } id }) => id > lastId,
         ({ ChangedAt: { } lastAt }, { ChangedAt: { } at }) => at > lastAt,
         _ => last is { HistoryId: null, ChangedAt: null },

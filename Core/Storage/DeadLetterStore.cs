@@ -8,6 +8,7 @@ namespace BitrixRetailCrm.Storage;
 public static class SyncDirection
 {
     public const string BitrixToRetailCrm = "bitrix-to-retailcrm";
+    public const string RetailCrmToBitrix = "retailcrm-to-bitrix";
 }
 
 /// <summary>An order that could not be delivered, with everything needed to understand and replay it.</summary>

@@ -5,9 +5,12 @@ using Microsoft.Extensions.Options;
 
 namespace BitrixRetailCrm.Storage;
 
-/// <summary>What was last pushed for an order: the RetailCRM id, hashes of the payloads, and when.</summary>
+/// <summary>
+/// What was last pushed for an order: the RetailCRM id, hashes of the payloads, the status sent (to recognise our
+/// own write when RetailCRM reports it back), and when.
+/// </summary>
 public sealed record OrderPushState(string OrderId, long? CrmId, string? OrderHash, string? CustomerHash,
-    DateTimeOffset? PushedAt, ETag ETag);
+    string? PushedStatus, DateTimeOffset? PushedAt, ETag ETag);
 
 /// <summary>
 /// Per-order state in Table Storage. A short lease row-field, written with ETag concurrency, keeps two instances from
@@ -56,6 +59,7 @@ public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions
             ["CrmId"] = state.CrmId,
             ["OrderHash"] = state.OrderHash,
             ["CustomerHash"] = state.CustomerHash,
+            ["PushedStatus"] = state.PushedStatus,
             ["PushedAt"] = state.PushedAt,
         };
         await table.UpdateEntityAsync(entity, state.ETag, TableUpdateMode.Replace, ct);
@@ -80,7 +84,7 @@ public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions
     private Task<TableClient> TableAsync(CancellationToken ct) => storage.TableAsync(options.Value.OrderStateTable, ct);
 
     private static OrderPushState ToState(TableEntity e) => new(e.RowKey, e.GetInt64("CrmId"), e.GetString("OrderHash"),
-        e.GetString("CustomerHash"), e.GetDateTimeOffset("PushedAt"), e.ETag);
+        e.GetString("CustomerHash"), e.GetString("PushedStatus"), e.GetDateTimeOffset("PushedAt"), e.ETag);
 }
 
 public sealed class OrderBusyException(string orderId)

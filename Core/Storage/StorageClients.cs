@@ -1,6 +1,10 @@
 using System.Collections.Concurrent;
+using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Identity;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace BitrixRetailCrm.Storage;
 
@@ -10,13 +14,38 @@ namespace BitrixRetailCrm.Storage;
 /// </summary>
 public sealed class StorageClients(TableServiceClient tables, QueueServiceClient queues)
 {
+    /// <summary>The setting (connection name) the Functions host and our own clients read.</summary>
+    public const string ConnectionName = "AzureWebJobsStorage";
+
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<QueueClient>>> _queues = new();
 
+    public TableServiceClient Tables => tables;
+    public QueueServiceClient Queues => queues;
+
+    // Base64 matches the trigger's messageEncoding in host.json; a mismatch sends every message to -poison.
+    private static QueueClientOptions QueueOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
+
     public static StorageClients FromConnectionString(string connectionString) => new(
         new TableServiceClient(connectionString),
-        // Base64 matches the trigger's messageEncoding in host.json; a mismatch sends every message to -poison.
-        new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+        new QueueServiceClient(connectionString, QueueOptions()));
+
+    /// <summary>
+    /// The same connection forms the Functions host accepts for <c>AzureWebJobsStorage</c>: a connection string as the
+    /// section's own value, or identity-based children <c>queueServiceUri</c>, <c>tableServiceUri</c>
+    /// (<c>blobServiceUri</c>), or <c>accountName</c> (global Azure endpoints derived from it), with
+    /// <c>credential=managedidentity</c> and <c>clientId</c> for a user-assigned identity. As in the host, a non-empty
+    /// connection string wins over the children. Pass <c>configuration.GetSection("AzureWebJobsStorage")</c>.
+    /// </summary>
+    public static StorageClients FromConfiguration(IConfigurationSection section)
+    {
+        var endpoints = StorageEndpoints.Resolve(section);
+        if (endpoints.ConnectionString is { } connectionString) return FromConnectionString(connectionString);
+        var credential = endpoints.CreateCredential();
+        return new StorageClients(
+            new TableServiceClient(endpoints.TableServiceUri, credential),
+            new QueueServiceClient(endpoints.QueueServiceUri, credential, QueueOptions()));
+    }
 
     public Task<TableClient> TableAsync(string name, CancellationToken ct) =>
         _tables.GetOrAdd(name, n => new Lazy<Task<TableClient>>(async () =>
@@ -26,6 +55,12 @@ public sealed class StorageClients(TableServiceClient tables, QueueServiceClient
             return client;
         })).Value;
 
+    public async Task SendAsync(string queueName, string message, CancellationToken ct)
+    {
+        var queue = await QueueAsync(queueName, ct);
+        await queue.SendMessageAsync(message, ct);
+    }
+
     public Task<QueueClient> QueueAsync(string name, CancellationToken ct) =>
         _queues.GetOrAdd(name, n => new Lazy<Task<QueueClient>>(async () =>
         {
@@ -33,4 +68,75 @@ public sealed class StorageClients(TableServiceClient tables, QueueServiceClient
             await client.CreateIfNotExistsAsync(cancellationToken: ct);
             return client;
         })).Value;
+}
+
+/// <summary>
+/// Where the storage account is and how to authenticate to it, from an <c>AzureWebJobsStorage</c>-style section.
+/// Either <see cref="ConnectionString"/> is set, or the service URIs and the credential settings are.
+/// </summary>
+public sealed record StorageEndpoints(
+    string? ConnectionString,
+    Uri QueueServiceUri,
+    Uri TableServiceUri,
+    Uri BlobServiceUri,
+    string? Credential,
+    string? ClientId)
+{
+    /// <summary>DNS suffix of global Azure; <c>accountName</c> is only for it (sovereign clouds set the service URIs).</summary>
+    public const string GlobalSuffix = "core.windows.net";
+
+    public static StorageEndpoints Resolve(IConfigurationSection section)
+    {
+        var name = section.Path;
+        if (!string.IsNullOrWhiteSpace(section.Value))
+        {
+            var none = new Uri("about:blank");
+            return new StorageEndpoints(section.Value, none, none, none, null, null);
+        }
+
+        string? Setting(string key) => section[key] is { Length: > 0 } v ? v.Trim() : null;
+        var account = Setting("accountName");
+        Uri? Endpoint(string key, string service)
+        {
+            if (Setting(key) is { } text)
+                return Uri.TryCreate(text, UriKind.Absolute, out var uri)
+                       && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)
+                    ? uri
+                    : throw Invalid(name, $"{name}__{key} must be an absolute https URI, got '{text}'");
+            return account is null ? null : new Uri($"https://{account}.{service}.{GlobalSuffix}");
+        }
+
+        var queue = Endpoint("queueServiceUri", "queue");
+        var table = Endpoint("tableServiceUri", "table");
+        var blob = Endpoint("blobServiceUri", "blob");
+        if (queue is null || table is null)
+        {
+            var missing = string.Join(" and ", new[] { queue is null ? "queueServiceUri" : null, table is null ? "tableServiceUri" : null }
+                .Where(m => m is not null).Select(m => $"{name}__{m}"));
+            throw Invalid(name, $"{name} is not set: give a connection string, {name}__accountName, or {missing}");
+        }
+        blob ??= account is null
+            ? new Uri(queue.GetLeftPart(UriPartial.Authority).Replace(".queue.", ".blob.", StringComparison.OrdinalIgnoreCase))
+            : new Uri($"https://{account}.blob.{GlobalSuffix}");
+        return new StorageEndpoints(null, queue, table, blob, Setting("credential"), Setting("clientId"));
+    }
+
+    /// <summary>
+    /// <c>credential=managedidentity</c>: the managed identity (user-assigned when <c>clientId</c> is set), as the host
+    /// does. Otherwise <see cref="DefaultAzureCredential"/> (environment, workload identity, managed identity, Azure CLI
+    /// …), which also lets a developer run against a real account after <c>az login</c>.
+    /// </summary>
+    public TokenCredential CreateCredential()
+    {
+        if (string.Equals(Credential, "managedidentity", StringComparison.OrdinalIgnoreCase))
+            return new ManagedIdentityCredential(ClientId is null
+                ? ManagedIdentityId.SystemAssigned
+                : ManagedIdentityId.FromUserAssignedClientId(ClientId));
+        var options = new DefaultAzureCredentialOptions();
+        if (ClientId is not null) options.ManagedIdentityClientId = ClientId;
+        return new DefaultAzureCredential(options);
+    }
+
+    private static OptionsValidationException Invalid(string name, string message) =>
+        new(name, typeof(StorageClients), [message]);
 }

@@ -22,7 +22,8 @@ public sealed class OrderPushHandler(
     RetailCrmClient crm,
     MappingStore mappings,
     OrderStateStore states,
-    DeadLetterStore deadLetters,
+    StatusStateStore statusStates,
+    QueueFailures failures,
     IOptions<SyncOptions> sync,
     IOptions<RetailCrmOptions> retailCrm,
     TimeProvider clock,
@@ -48,20 +49,8 @@ public sealed class OrderPushHandler(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            var failure = FailureClassifier.Classify(ex);
-            var orderId = message?.OrderId ?? "unreadable";
-            if (!failure.Permanent && dequeueCount < sync.Value.MaxDequeueCount)
-            {
-                log.LogWarning("Push of order {OrderId} failed on attempt {Attempt} ({Reason}): {Error}; will retry",
-                    orderId, dequeueCount, failure.ReasonCode, ex.Message);
-                throw;
-            }
-            await deadLetters.RecordAsync(new DeadLetter(SyncDirection.BitrixToRetailCrm, orderId, failure.ReasonCode, ex.Message,
-                failure.LastResponse, (int)dequeueCount, messageJson, clock.GetUtcNow()), CancellationToken.None);
-            log.LogError("Order {OrderId} dead-lettered after {Attempts} attempt(s), {Direction}, reason {Reason}: {Error}",
-                orderId, dequeueCount, SyncDirection.BitrixToRetailCrm, failure.ReasonCode, ex.Message);
-            if (failure.Permanent) return PushOutcome.DeadLettered;
-            throw; // the host moves the message to the -poison queue
+            await failures.HandleAsync(ex, SyncDirection.BitrixToRetailCrm, message?.OrderId ?? "unreadable", messageJson, dequeueCount);
+            return PushOutcome.DeadLettered;
         }
     }
 
@@ -80,12 +69,23 @@ public sealed class OrderPushHandler(
                 log.LogInformation("Order {OrderId} unchanged since {PushedAt}; no RetailCRM write", message.OrderId, state.PushedAt);
                 return PushOutcome.Unchanged;
             }
+            if (customerHash == state.CustomerHash && await IsEchoOfRetailCrmStatusAsync(message.OrderId, mapped, state, ct))
+            {
+                await states.SaveAsync(state with { OrderHash = orderHash, PushedStatus = mapped.Order.Status }, ct);
+                log.LogInformation("Order {OrderId} only took status {Status} from RetailCRM; no RetailCRM write",
+                    message.OrderId, mapped.Order.Status);
+                return PushOutcome.Unchanged;
+            }
             if (mapped.Customer is not null && customerHash != state.CustomerHash)
                 await UpsertCustomerAsync(mapped.Customer, mapped.Site, ct);
             var (crmId, outcome) = orderHash == state.OrderHash
                 ? (state.CrmId, PushOutcome.Updated)
                 : await UpsertOrderAsync(mapped, state.CrmId is not null, ct);
-            await states.SaveAsync(state with { CrmId = crmId, OrderHash = orderHash, CustomerHash = customerHash, PushedAt = clock.GetUtcNow() }, ct);
+            await states.SaveAsync(state with
+            {
+                CrmId = crmId, OrderHash = orderHash, CustomerHash = customerHash, PushedStatus = mapped.Order.Status,
+                PushedAt = clock.GetUtcNow(),
+            }, ct);
             log.LogInformation("Order {OrderId} {Outcome} in RetailCRM as {CrmId}, {Direction}",
                 message.OrderId, outcome, crmId, SyncDirection.BitrixToRetailCrm);
             return outcome;
@@ -95,6 +95,18 @@ public sealed class OrderPushHandler(
             await states.ReleaseAsync(state, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Our own sale.order.update comes back as an OnSaleOrderSaved hook. When the only difference from the last push is
+    /// the status RetailCRM itself gave the order, pushing it back would be a write that changes nothing.
+    /// </summary>
+    private async Task<bool> IsEchoOfRetailCrmStatusAsync(string orderId, MappedOrder mapped, OrderPushState state, CancellationToken ct)
+    {
+        if (state.OrderHash is null || mapped.Order.Status == state.PushedStatus) return false;
+        var applied = await statusStates.GetAsync(orderId, ct);
+        return applied?.CrmStatus == mapped.Order.Status
+            && Hash(mapped.Site, CrmJson.Serialize(mapped.Order with { Status = state.PushedStatus })) == state.OrderHash;
     }
 
     /// <summary>

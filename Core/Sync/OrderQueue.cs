@@ -4,11 +4,8 @@ using Microsoft.Extensions.Options;
 
 namespace BitrixRetailCrm.Sync;
 
-public sealed class OrderQueue(StorageClients storage, IOptions<QueueOptions> options)
+public sealed class OrderQueue(StorageClients storage, IOptions<TriggerOptions> options)
 {
-    public async Task EnqueueAsync(OrderMessage message, CancellationToken ct)
-    {
-        var queue = await storage.QueueAsync(options.Value.OrdersQueueName, ct);
-        await queue.SendMessageAsync(message.ToJson(), ct);
-    }
+    public Task EnqueueAsync(OrderMessage message, CancellationToken ct) =>
+        storage.SendAsync(options.Value.OrdersQueueName, message.ToJson(), ct);
 }

@@ -23,6 +23,7 @@ namespace BitrixRetailCrm.Tests.Infrastructure;
 public sealed class IntegrationHarness : IAsyncDisposable
 {
     public const string FunctionKey = "test-function-key-0123456789";
+    public const string WebhookSecret = "test-webhook-secret-9876543210";
 
     private IntegrationHarness(BitrixSimulator bitrix, RetailCrmSimulator crm, WebApplication runner, Uri runnerUrl,
         string queueName, string storage, CapturedLogs logs)
@@ -33,9 +34,12 @@ public sealed class IntegrationHarness : IAsyncDisposable
         RunnerUrl = runnerUrl;
         QueueName = queueName;
         Logs = logs;
+        _storage = storage;
         Queue = new QueueClient(storage, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         PoisonQueue = new QueueClient(storage, queueName + "-poison");
     }
+
+    private readonly string _storage;
 
     public BitrixSimulator Bitrix { get; }
     public RetailCrmSimulator Crm { get; }
@@ -78,6 +82,10 @@ public sealed class IntegrationHarness : IAsyncDisposable
             ["AzureWebJobs:extensions:queues:visibilityTimeout"] = "00:00:00.200",
             ["AzureWebJobs:extensions:queues:maxPollingInterval"] = "00:00:00.200",
             ["LocalRunner:FunctionKey"] = FunctionKey,
+            ["RetailCrm:WebhookSecret"] = WebhookSecret,
+            ["StatusQueueName"] = $"status-{suffix}",
+            ["StatusSync:StatusStateTable"] = $"status{suffix}",
+            ["StatusSync:HistoryPollInterval"] = "01:00:00",
             ["Logging:LogLevel:Default"] = "Information",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
@@ -91,8 +99,24 @@ public sealed class IntegrationHarness : IAsyncDisposable
         });
         await runner.StartAsync();
         var address = runner.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new IntegrationHarness(bitrix, crm, runner, new Uri(address + "/"), queueName, storage, logs);
+        var harness = new IntegrationHarness(bitrix, crm, runner, new Uri(address + "/"), queueName, storage, logs);
+        bitrix.Options.OutgoingWebhookUrl = harness.HookUrl; // our own Bitrix writes echo back as real events
+        return harness;
     }
+
+    public Uri CrmWebhookUrl => new(RunnerUrl, $"api/retailcrm/order-changed?code={FunctionKey}&secret={WebhookSecret}");
+
+    /// <summary>Posts what a RetailCRM trigger with the README's parameters sends after a status change.</summary>
+    public Task<HttpResponseMessage> SendCrmTriggerAsync(string externalId, string status, Uri? url = null) =>
+        Http.PostAsync(url ?? CrmWebhookUrl, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["externalId"] = externalId,
+            ["id"] = Crm.FindOrder(externalId)?["id"]?.ToString() ?? "",
+            ["status"] = status,
+            ["site"] = "shop",
+        }));
+
+    public BitrixRetailCrm.StatusSync.HistoryPoller HistoryPoller => Runner.Services.GetRequiredService<BitrixRetailCrm.StatusSync.HistoryPoller>();
 
     public Task<HttpResponseMessage> SendBitrixEventAsync(int orderId) =>
         Bitrix.SendOrderSavedEventAsync(HookUrl, orderId, CancellationToken.None);
@@ -109,6 +133,12 @@ public sealed class IntegrationHarness : IAsyncDisposable
     {
         if (!(await Queue.ExistsAsync()).Value) return 0;
         return (await Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+    }
+
+    public async Task<int> StatusQueueCountAsync()
+    {
+        var queue = new QueueClient(_storage, Runner.Configuration["StatusQueueName"]);
+        return (await queue.ExistsAsync()).Value ? (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount : 0;
     }
 
     public async Task<int> PoisonMessageCountAsync() =>

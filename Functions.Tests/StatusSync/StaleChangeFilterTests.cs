@@ -102,3 +102,18 @@ public class StaleChangeFilterTests
         Assert.That(StaleChangeFilter.Advance(null, History(9001, Earlier)), Is.EqualTo(new LastAppliedChange(9001, Earlier)));
     }
 }
+
+public class CurrentStatusStaleRuleTests
+{
+    private static readonly DateTimeOffset T = new(2026, 12, 1, 12, 0, 0, TimeSpan.FromHours(3));
+
+    private static CrmStatusChange Current(DateTimeOffset at) => new("1", 7, "complete", "shop", null, at, CrmStatusChange.CurrentSource);
+
+    [Test]
+    public void A_status_reread_in_the_same_second_as_the_last_change_still_applies() =>
+        Assert.That(StaleChangeFilter.Decide(new LastAppliedChange(41, T), Current(T)), Is.EqualTo(ChangeDecision.Apply));
+
+    [Test]
+    public void A_status_reread_older_than_the_applied_change_is_ignored() =>
+        Assert.That(StaleChangeFilter.Decide(new LastAppliedChange(41, T), Current(T.AddSeconds(-5))), Is.EqualTo(ChangeDecision.Ignore));
+}

@@ -30,6 +30,8 @@ public sealed partial class Azurite : IAsyncDisposable
             "--tableHost 127.0.0.1 --blobPort 0 --queuePort 0 --tablePort 0")
         { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start azurite");
+        // Never outlive the process that started it, even when a test run is aborted before its teardown.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillQuietly(process);
         var ports = new Dictionary<string, int>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
@@ -49,6 +51,15 @@ public sealed partial class Azurite : IAsyncDisposable
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();
+    }
+
+    private static void KillQuietly(Process process)
+    {
+        try
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException) { } // already gone
     }
 
     private static string FindExecutable()
