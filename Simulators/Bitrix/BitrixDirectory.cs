@@ -1,11 +1,16 @@
 namespace BitrixRetailCrm.Simulators.Bitrix;
 
-/// <summary>Delivery services and pay systems of the demo store (sale.delivery.getlist / sale.paysystem.list).</summary>
+/// <summary>
+/// Delivery services, pay systems and warehouses of the demo store (sale.delivery.getlist / sale.paysystem.list /
+/// catalog.store.list). These are the defaults; a simulator serves the copies in its <see cref="BitrixSimulatorOptions"/>.
+/// </summary>
 public static class BitrixDirectory
 {
-    public sealed record Delivery(int Id, string Name, decimal Price);
+    public sealed record Delivery(int Id, string Name, decimal Price, bool Active = true);
 
-    public sealed record PaySystem(int Id, string Name, bool IsCash);
+    public sealed record PaySystem(int Id, string Name, bool IsCash, bool Active = true);
+
+    public sealed record Store(int Id, string Title, bool Active = true);
 
     public static IReadOnlyList<Delivery> Deliveries { get; } =
     [
@@ -19,5 +24,10 @@ public static class BitrixDirectory
         new(1, "Наличные", true),
         new(2, "Банковская карта", false),
         new(3, "Безналичный расчёт", false),
+    ];
+
+    public static IReadOnlyList<Store> Stores { get; } =
+    [
+        new(1, "Основной склад"),
     ];
 }

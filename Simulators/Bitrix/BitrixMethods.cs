@@ -27,6 +27,7 @@ internal sealed class BitrixMethods
             ["sale.statuslang.list"] = p => new BitrixListQuery(p, "statusId").Run(StatusLangRows(), "statusLangs"),
             ["sale.delivery.getlist"] = p => BitrixOutcome.Ok(new BitrixListQuery(p, "ID", "SELECT", "FILTER", "ORDER").RunUnpaged(DeliveryRows())),
             ["sale.paysystem.list"] = p => BitrixOutcome.Ok(new BitrixListQuery(p, "ID", "SELECT", "FILTER", "ORDER").RunUnpaged(PaySystemRows())),
+            ["catalog.store.list"] = p => new BitrixListQuery(p, "id").Run(StoreRows(), "stores"),
         };
     }
 
@@ -87,25 +88,36 @@ internal sealed class BitrixMethods
         ["statusId"] = s.Id,
     });
 
-    private static IEnumerable<JsonObject> DeliveryRows() => BitrixDirectory.Deliveries.Select(d => new JsonObject
+    private IEnumerable<JsonObject> DeliveryRows() => options.Deliveries.ToArray().Select(d => new JsonObject
     {
         ["ID"] = d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["NAME"] = d.Name,
-        ["ACTIVE"] = "Y",
+        ["ACTIVE"] = d.Active ? "Y" : "N",
         ["DESCRIPTION"] = "",
         ["CURRENCY"] = "RUB",
         ["PARENT_ID"] = "0",
         ["SORT"] = (d.Id * 100).ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
 
-    private static IEnumerable<JsonObject> PaySystemRows() => BitrixDirectory.PaySystems.Select(p => new JsonObject
+    private IEnumerable<JsonObject> PaySystemRows() => options.PaySystems.ToArray().Select(p => new JsonObject
     {
         ["ID"] = p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["NAME"] = p.Name,
-        ["ACTIVE"] = "Y",
+        ["ACTIVE"] = p.Active ? "Y" : "N",
         ["XML_ID"] = $"bx_ps_{p.Id}",
         ["IS_CASH"] = p.IsCash ? "Y" : "N",
         ["PERSON_TYPE_ID"] = "1",
         ["ACTION_FILE"] = p.IsCash ? "cash" : "bill",
+    });
+
+    private IEnumerable<JsonObject> StoreRows() => options.Stores.ToArray().Select(s => new JsonObject
+    {
+        ["id"] = s.Id,
+        ["title"] = s.Title,
+        ["active"] = s.Active ? "Y" : "N",
+        ["address"] = "",
+        ["code"] = null,
+        ["xmlId"] = $"bx_store_{s.Id}",
+        ["sort"] = s.Id * 100,
     });
 }

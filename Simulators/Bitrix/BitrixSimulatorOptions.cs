@@ -50,6 +50,15 @@ public sealed class BitrixSimulatorOptions : SimulatorOptions
         set => Volatile.Write(ref outgoingWebhookUrl, value);
     }
 
+    /// <summary>What sale.delivery.getlist answers; edit between requests to plant dictionary mismatches.</summary>
+    public List<BitrixDirectory.Delivery> Deliveries { get; } = [.. BitrixDirectory.Deliveries];
+
+    /// <summary>What sale.paysystem.list answers.</summary>
+    public List<BitrixDirectory.PaySystem> PaySystems { get; } = [.. BitrixDirectory.PaySystems];
+
+    /// <summary>What catalog.store.list answers.</summary>
+    public List<BitrixDirectory.Store> Stores { get; } = [.. BitrixDirectory.Stores];
+
     public List<BitrixStatus> Statuses { get; } =
     [
         new("N", "O", "Принят, ожидается оплата", 10),

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace BitrixRetailCrm.Demo;
+
+/// <summary>Steps 4-6: a new order reaches RetailCRM, repeats write nothing, a change in Bitrix becomes an edit.</summary>
+internal sealed class DemoSteps(DemoStack stack, CancellationToken ct)
+{
+    private const int OrderId = 1001;
+    private const string ExternalId = "1001";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private bool firstEvent = true;
+
+    public async Task RunAsync()
+    {
+        await PushNewOrderAsync();
+        await RepeatUnchangedEventAsync();
+        await ChangeStatusInBitrixAsync();
+    }
+
+    private async Task PushNewOrderAsync()
+    {
+        Narrate.Step($"Bitrix saves order {OrderId}: its outgoing webhook posts ONSALEORDERSAVED to the hook");
+        await SendEventsAsync(1, () => stack.Crm.FindOrder(ExternalId) is not null, $"order {ExternalId} in RetailCRM");
+        JsonObject order = stack.Crm.FindOrder(ExternalId)!;
+        Narrate.Line("RetailCRM now holds:");
+        foreach (string line in OrderSummary.Order(order))
+            Narrate.Line("  " + line);
+        string customerId = order["customer"]?["externalId"]?.ToString() ?? "";
+        Narrate.Line("  " + (stack.Crm.FindCustomer(customerId) is { } customer
+            ? OrderSummary.Customer(customer)
+            : $"customer {customerId}: not found"));
+    }
+
+    private async Task RepeatUnchangedEventAsync()
+    {
+        Narrate.Step($"Bitrix sends the same event twice more; order {OrderId} has not changed");
+        int requestsBefore = OrderAndCustomerRequests();
+        await SendEventsAsync(2);
+        int writes = stack.Crm.OrderWriteCount(ExternalId);
+        Narrate.Line($"RetailCRM order/customer requests during these pushes: {OrderAndCustomerRequests() - requestsBefore}; " +
+            $"writes of order {ExternalId} so far: {writes}");
+        if (writes != 1)
+            throw new DemoFailedException($"RetailCRM wrote order {ExternalId} {writes} times, expected once");
+        Narrate.Line("Unchanged orders make no RetailCRM write.");
+    }
+
+    private async Task ChangeStatusInBitrixAsync()
+    {
+        JsonObject order = (JsonObject)(stack.Bitrix.GetOrder(OrderId) ?? throw new DemoFailedException($"Bitrix has no order {OrderId}")).DeepClone();
+        Narrate.Step($"A manager marks order {OrderId} paid in Bitrix: status {order["statusId"]} → P");
+        order["statusId"] = "P";
+        stack.Bitrix.PutOrder(order);
+        string? before = stack.Crm.FindOrder(ExternalId)?["status"]?.ToString();
+        await SendEventsAsync(1, () => stack.Crm.FindOrder(ExternalId)?["status"]?.ToString() == "complete-payment",
+            $"order {ExternalId} to reach status complete-payment in RetailCRM");
+        Narrate.Line($"RetailCRM status: {before} → complete-payment; writes of order {ExternalId}: {stack.Crm.OrderWriteCount(ExternalId)}");
+    }
+
+    /// <summary>Sends ONSALEORDERSAVED <paramref name="count"/> times, then waits (60 s at most) until that many pushes finished and the condition holds.</summary>
+    private async Task SendEventsAsync(int count, Func<bool>? condition = null, string? what = null)
+    {
+        int finishedBefore = stack.RunnerLog.FinishedPushes(ExternalId);
+        Stopwatch sinceFirstEvent = Stopwatch.StartNew();
+        for (int i = 0; i < count; i++)
+        {
+            Stopwatch hook = Stopwatch.StartNew();
+            using HttpResponseMessage response = await stack.Bitrix.SendOrderSavedEventAsync(stack.HookUrl, OrderId, ct);
+            Narrate.Line($"hook answered {(int)response.StatusCode} {response.ReasonPhrase} in {hook.ElapsedMilliseconds} ms" +
+                (firstEvent ? " (first call: JIT and queue creation)" : ""));
+            firstEvent = false;
+            if ((int)response.StatusCode != 202)
+                throw new DemoFailedException($"the hook answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        }
+        string waitingFor = what ?? (count == 1 ? $"the push of order {ExternalId}" : $"{count} pushes of order {ExternalId}");
+        await Wait.UntilAsync(() => PushesFinished(finishedBefore + count) && (condition?.Invoke() ?? true), waitingFor, Timeout, ct);
+        Narrate.Line($"{(count == 1 ? "push" : "pushes")} finished {Narrate.Seconds(sinceFirstEvent.Elapsed)} after the first event");
+    }
+
+    /// <summary>Requests a push makes (the history feed, which the status sync polls, is not one of them).</summary>
+    private int OrderAndCustomerRequests() => stack.Crm.Requests.Count(r =>
+        (r.Path.Contains("/orders", StringComparison.Ordinal) || r.Path.Contains("/customers", StringComparison.Ordinal)) &&
+        !r.Path.Contains("/history", StringComparison.Ordinal));
+
+    /// <exception cref="DemoFailedException">The order's last push failed (it was dead-lettered).</exception>
+    private bool PushesFinished(int expected) => stack.RunnerLog.LastFailure(ExternalId) is { } failure
+        ? throw new DemoFailedException($"the push of order {ExternalId} failed: {failure}")
+        : stack.RunnerLog.FinishedPushes(ExternalId) >= expected;
+}
