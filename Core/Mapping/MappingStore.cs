@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using BitrixRetailCrm.Configuration;
 using BitrixRetailCrm.Storage;
@@ -69,6 +70,52 @@ public sealed class MappingStore(StorageClients storage, IOptions<SyncOptions> o
         _cache = null;
     }
 
+    /// <summary>The rows as stored now, bypassing the cache (for listing and export).</summary>
+    public async Task<MappingSet> ReadAsync(CancellationToken ct)
+    {
+        if (!_seeded) await SeedAsync(ct);
+        return await LoadAsync(ct);
+    }
+
+    /// <summary>
+    /// Writes a validated set of rows (see <see cref="MappingFile"/>): one transaction per kind, so a kind is written
+    /// whole or not at all. With <paramref name="replace"/>, rows of the kinds present in <paramref name="entries"/>
+    /// that the set does not contain are deleted in the same transaction; kinds absent from the set are untouched.
+    /// </summary>
+    public async Task<MappingImportResult> ImportAsync(IReadOnlyCollection<MappingEntry> entries, bool replace, CancellationToken ct)
+    {
+        _ = new MappingSet(entries); // rejects duplicates before anything is written
+        var table = await TableAsync(ct);
+        if (!_seeded) await SeedAsync(ct);
+        var current = (await LoadAsync(ct)).Entries.ToLookup(e => e.Kind);
+        int written = 0, unchanged = 0, removed = 0;
+        foreach (var kind in entries.GroupBy(e => e.Kind))
+        {
+            var existing = current[kind.Key].ToDictionary(e => e.BitrixCode);
+            var actions = new List<TableTransactionAction>();
+            foreach (var entry in kind)
+            {
+                if (existing.TryGetValue(entry.BitrixCode, out var old) && old.CrmCode == entry.CrmCode) { unchanged++; continue; }
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(entry)));
+                written++;
+            }
+            if (replace)
+            {
+                var keep = kind.Select(e => e.BitrixCode).ToHashSet();
+                foreach (var stale in existing.Values.Where(e => !keep.Contains(e.BitrixCode)))
+                {
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, ToEntity(stale), ETag.All));
+                    removed++;
+                }
+            }
+            // A Table Storage transaction holds at most 100 operations; larger kinds are written in chunks.
+            foreach (var chunk in actions.Chunk(100))
+                await table.SubmitTransactionAsync(chunk, ct);
+        }
+        _cache = null;
+        return new MappingImportResult(written, unchanged, removed);
+    }
+
     private async Task<MappingSet> LoadAsync(CancellationToken ct)
     {
         var table = await TableAsync(ct);
@@ -84,3 +131,5 @@ public sealed class MappingStore(StorageClients storage, IOptions<SyncOptions> o
 
     private Task<TableClient> TableAsync(CancellationToken ct) => storage.TableAsync(options.Value.MappingTable, ct);
 }
+
+public sealed record MappingImportResult(int Written, int Unchanged, int Removed);
