@@ -7,6 +7,7 @@ using BitrixRetailCrm.RetailCrm;
 using BitrixRetailCrm.StatusSync;
 using BitrixRetailCrm.Storage;
 using BitrixRetailCrm.Sync;
+using BitrixRetailCrm.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,6 +38,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OrderHookHandler>();
         services.AddSingleton<OrderPushHandler>();
         services.AddSingleton<QueueFailures>();
+        services.AddSingleton<SyncMetrics>();
         services.AddSingleton<StatusStateStore>();
         services.AddSingleton<StatusQueue>();
         services.AddSingleton<CrmTime>();

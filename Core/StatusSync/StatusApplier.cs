@@ -2,6 +2,7 @@ using BitrixRetailCrm.Bitrix;
 using BitrixRetailCrm.Mapping;
 using BitrixRetailCrm.Storage;
 using BitrixRetailCrm.Sync;
+using BitrixRetailCrm.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace BitrixRetailCrm.StatusSync;
@@ -17,6 +18,7 @@ public sealed class StatusApplier(
     MappingStore mappings,
     StatusStateStore statusStates,
     OrderStateStore orderStates,
+    SyncMetrics metrics,
     TimeProvider clock,
     ILogger<StatusApplier> log)
 {
@@ -42,6 +44,7 @@ public sealed class StatusApplier(
         {
             log.LogInformation("Status {Status} of order {OrderId} from {Source} is not newer than the applied one; ignored",
                 change.Status, orderId, change.Source);
+            metrics.StatusApplied(nameof(StatusApplyOutcome.Stale));
             return StatusApplyOutcome.Stale;
         }
         var outcome = await WriteToBitrixAsync(orderId, change, ct);
@@ -49,6 +52,7 @@ public sealed class StatusApplier(
             clock.GetUtcNow()), ct);
         log.LogInformation("Status {Status} of order {OrderId} {Outcome}, {Direction}", change.Status, orderId, outcome,
             SyncDirection.RetailCrmToBitrix);
+        metrics.StatusApplied(outcome.ToString());
         return outcome;
     }
 

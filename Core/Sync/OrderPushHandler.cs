@@ -5,6 +5,7 @@ using BitrixRetailCrm.Configuration;
 using BitrixRetailCrm.Mapping;
 using BitrixRetailCrm.RetailCrm;
 using BitrixRetailCrm.Storage;
+using BitrixRetailCrm.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public sealed class OrderPushHandler(
     OrderStateStore states,
     StatusStateStore statusStates,
     QueueFailures failures,
+    SyncMetrics metrics,
     IOptions<SyncOptions> sync,
     IOptions<RetailCrmOptions> retailCrm,
     TimeProvider clock,
@@ -44,8 +46,11 @@ public sealed class OrderPushHandler(
         try
         {
             message = OrderMessage.FromJson(messageJson);
+            PushOutcome outcome;
             using (await _locks.AcquireAsync(message.OrderId, ct))
-                return await PushAsync(message, ct);
+                outcome = await PushAsync(message, ct);
+            metrics.OrderPushed(outcome.ToString(), clock.GetUtcNow() - message.ReceivedAt);
+            return outcome;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

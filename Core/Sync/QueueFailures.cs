@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using BitrixRetailCrm.Configuration;
 using BitrixRetailCrm.Storage;
+using BitrixRetailCrm.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,8 @@ namespace BitrixRetailCrm.Sync;
 /// What a queue function does with a failure: a permanent one is dead-lettered and the message completed; a transient
 /// one is rethrown for the queue to retry, and dead-lettered first on the last attempt, before the host poisons it.
 /// </summary>
-public sealed class QueueFailures(DeadLetterStore deadLetters, IOptions<SyncOptions> sync, TimeProvider clock, ILogger<QueueFailures> log)
+public sealed class QueueFailures(DeadLetterStore deadLetters, SyncMetrics metrics, IOptions<SyncOptions> sync, TimeProvider clock,
+    ILogger<QueueFailures> log)
 {
     /// <summary>Returns when the failure was dead-lettered for good; otherwise rethrows <paramref name="ex"/>.</summary>
     public async Task HandleAsync(Exception ex, string direction, string orderId, string messageJson, long dequeueCount)
@@ -32,6 +34,7 @@ public sealed class QueueFailures(DeadLetterStore deadLetters, IOptions<SyncOpti
         var failure = FailureClassifier.Classify(ex);
         await deadLetters.RecordAsync(new DeadLetter(direction, orderId, failure.ReasonCode, ex.Message, failure.LastResponse,
             attempts, messageJson, clock.GetUtcNow()), CancellationToken.None);
+        metrics.Failed(direction, failure.ReasonCode);
         log.LogError("Order {OrderId} dead-lettered after {Attempts} attempt(s), {Direction}, reason {Reason}: {Error}",
             orderId, attempts, direction, failure.ReasonCode, ex.Message);
     }

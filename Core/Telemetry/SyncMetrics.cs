@@ -1,0 +1,43 @@
+using System.Diagnostics.Metrics;
+
+namespace BitrixRetailCrm.Telemetry;
+
+/// <summary>
+/// The integration's custom metrics (meter "BitrixRetailCrm"): orders pushed, statuses applied, push latency, failures
+/// by reason, queue depth. The Functions app forwards them to Application Insights; any OpenTelemetry exporter can too.
+/// </summary>
+public sealed class SyncMetrics : IDisposable
+{
+    public const string MeterName = "BitrixRetailCrm";
+
+    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _ordersPushed;
+    private readonly Counter<long> _statusesApplied;
+    private readonly Counter<long> _failures;
+    private readonly Histogram<double> _pushLatency;
+    private readonly Histogram<long> _queueDepth;
+
+    public SyncMetrics()
+    {
+        _ordersPushed = _meter.CreateCounter<long>("orders_pushed", description: "Orders handled by the push, by outcome");
+        _statusesApplied = _meter.CreateCounter<long>("statuses_applied", description: "RetailCRM statuses handled, by outcome");
+        _failures = _meter.CreateCounter<long>("sync_failures", description: "Dead-lettered messages, by direction and reason");
+        _pushLatency = _meter.CreateHistogram<double>("push_latency", "s", "From hook acknowledgement to RetailCRM write");
+        _queueDepth = _meter.CreateHistogram<long>("queue_depth", description: "Approximate messages waiting, sampled per queue");
+    }
+
+    public void OrderPushed(string outcome, TimeSpan sinceHook)
+    {
+        _ordersPushed.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        _pushLatency.Record(sinceHook.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
+    public void StatusApplied(string outcome) => _statusesApplied.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void Failed(string direction, string reason) =>
+        _failures.Add(1, new("direction", direction), new("reason", reason));
+
+    public void QueueDepth(string queue, long depth) => _queueDepth.Record(depth, new KeyValuePair<string, object?>("queue", queue));
+
+    public void Dispose() => _meter.Dispose();
+}
