@@ -39,6 +39,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OrderPushHandler>();
         services.AddSingleton<QueueFailures>();
         services.AddSingleton<SyncMetrics>();
+        services.AddHostedService<QueueDepthSampler>();
         services.AddSingleton<StatusStateStore>();
         services.AddSingleton<StatusQueue>();
         services.AddSingleton<CrmTime>();

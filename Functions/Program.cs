@@ -1,4 +1,5 @@
 using BitrixRetailCrm;
+using BitrixRetailCrm.Functions;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,4 +10,5 @@ builder.ConfigureFunctionsWebApplication();
 // Application Insights before the resilience handlers: registered after them it loses all telemetry (azure-functions.md §9).
 builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
 builder.Services.AddBitrixRetailCrm(builder.Configuration);
+builder.Services.AddHostedService<MetricsForwarder>();
 builder.Build().Run();

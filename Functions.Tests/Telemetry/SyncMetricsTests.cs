@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using BitrixRetailCrm.Telemetry;
+using BitrixRetailCrm.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+
+namespace BitrixRetailCrm.Tests.Telemetry;
+
+public class SyncMetricsTests
+{
+    private readonly ConcurrentQueue<(string Name, double Value, Dictionary<string, string?> Tags)> _measurements = new();
+    private MeterListener _listener = null!;
+
+    [SetUp]
+    public void Listen()
+    {
+        _listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == SyncMetrics.MeterName) listener.EnableMeasurementEvents(instrument);
+            },
+        };
+        _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
+        _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
+        _listener.Start();
+    }
+
+    [TearDown]
+    public void Stop() => _listener.Dispose();
+
+    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags) =>
+        _measurements.Enqueue((instrument.Name, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value?.ToString())));
+
+    [Test]
+    public async Task A_pushed_order_and_a_dead_letter_are_counted_with_their_outcome_and_reason()
+    {
+        await using var harness = await IntegrationHarness.StartAsync();
+        var order = BitrixRetailCrm.Simulators.Bitrix.SampleOrders.Create(3001);
+        order["shipments"]![0]!["deliveryId"] = 77;
+        harness.Bitrix.PutOrder(order);
+
+        await harness.SendBitrixEventAsync(1001);
+        await harness.SendBitrixEventAsync(3001);
+        await IntegrationHarness.WaitUntilAsync(() => _measurements.Any(m => m.Name == "sync_failures"), "a failure is counted");
+        await IntegrationHarness.WaitUntilAsync(() => _measurements.Any(m => m.Name == "orders_pushed" && m.Tags["outcome"] == "Created"),
+            "a push is counted");
+
+        Assert.That(_measurements.Single(m => m.Name == "sync_failures").Tags["reason"], Is.EqualTo("unmapped-delivery"));
+        Assert.That(_measurements.Any(m => m.Name == "push_latency" && m.Value > 0), Is.True);
+    }
+
+    [Test]
+    public async Task Queue_depth_is_sampled_for_each_queue_and_its_poison_queue()
+    {
+        await using var harness = await IntegrationHarness.StartAsync(startQueueListener: false);
+        await harness.SendBitrixEventAsync(1001);
+        await harness.SendBitrixEventAsync(1002);
+
+        var depths = await harness.Runner.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
+            .OfType<QueueDepthSampler>().Single().SampleAsync(CancellationToken.None);
+
+        Assert.That(depths[harness.QueueName], Is.EqualTo(2));
+        Assert.That(depths[harness.QueueName + "-poison"], Is.Zero);
+        Assert.That(_measurements.Any(m => m.Name == "queue_depth" && m.Tags["queue"] == harness.QueueName && m.Value == 2), Is.True);
+    }
+}
