@@ -40,6 +40,19 @@ internal sealed class DemoStack : IAsyncDisposable
     public string CrmWebhookSecret { get; } = RandomKey();
     public Uri RunnerUrl { get; private set; } = null!;
     public Uri HookUrl => new(RunnerUrl, $"api/bitrix/order-saved?code={FunctionKey}");
+    public Uri CrmWebhookUrl => new(RunnerUrl, $"api/retailcrm/order-changed?code={FunctionKey}&secret={CrmWebhookSecret}");
+
+    /// <summary>Posts what the README's RetailCRM trigger sends after a status change.</summary>
+    public async Task<HttpResponseMessage> SendCrmTriggerAsync(string externalId, string status, CancellationToken ct)
+    {
+        using HttpClient http = new();
+        return await http.PostAsync(CrmWebhookUrl, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["externalId"] = externalId,
+            ["id"] = Crm.FindOrder(externalId)?["id"]?.ToString() ?? "",
+            ["status"] = status,
+        }), ct);
+    }
 
     /// <param name="runnerArgs">--Name=value settings applied over the demo's own (e.g. --Sync:OrderNumberTemplate=BX-{id}).</param>
     public async Task StartAsync(SimulatorCommandLine simulators, IReadOnlyList<string> runnerArgs, CancellationToken ct)

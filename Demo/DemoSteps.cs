@@ -3,7 +3,10 @@ using System.Text.Json.Nodes;
 
 namespace BitrixRetailCrm.Demo;
 
-/// <summary>Steps 4-6: a new order reaches RetailCRM, repeats write nothing, a change in Bitrix becomes an edit.</summary>
+/// <summary>
+/// Steps 4-7: a new order reaches RetailCRM, repeats write nothing, a change in Bitrix becomes an edit, and a manager's
+/// status change in RetailCRM comes back to Bitrix without being pushed back.
+/// </summary>
 internal sealed class DemoSteps(DemoStack stack, CancellationToken ct)
 {
     private const int OrderId = 1001;
@@ -16,6 +19,7 @@ internal sealed class DemoSteps(DemoStack stack, CancellationToken ct)
         await PushNewOrderAsync();
         await RepeatUnchangedEventAsync();
         await ChangeStatusInBitrixAsync();
+        await ChangeStatusInRetailCrmAsync();
     }
 
     private async Task PushNewOrderAsync()
@@ -55,6 +59,29 @@ internal sealed class DemoSteps(DemoStack stack, CancellationToken ct)
         await SendEventsAsync(1, () => stack.Crm.FindOrder(ExternalId)?["status"]?.ToString() == "complete-payment",
             $"order {ExternalId} to reach status complete-payment in RetailCRM");
         Narrate.Line($"RetailCRM status: {before} → complete-payment; writes of order {ExternalId}: {stack.Crm.OrderWriteCount(ExternalId)}");
+    }
+
+    private async Task ChangeStatusInRetailCrmAsync()
+    {
+        Narrate.Step($"A manager completes order {ExternalId} in RetailCRM; its trigger posts to /api/retailcrm/order-changed");
+        int writesBefore = stack.Crm.OrderWriteCount(ExternalId);
+        int echoesBefore = stack.Bitrix.SentEvents.Count;
+        stack.Crm.ChangeOrderStatus(ExternalId, "complete");
+        Stopwatch sinceTrigger = Stopwatch.StartNew();
+        using HttpResponseMessage response = await stack.SendCrmTriggerAsync(ExternalId, "complete", ct);
+        Narrate.Line($"webhook answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        if ((int)response.StatusCode != 202)
+            throw new DemoFailedException($"the RetailCRM webhook answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        await Wait.UntilAsync(() => stack.Bitrix.GetOrder(OrderId)?["statusId"]?.ToString() == "F",
+            $"Bitrix order {OrderId} to reach status F", Timeout, ct);
+        Narrate.Line($"Bitrix status: P → F {Narrate.Seconds(sinceTrigger.Elapsed)} after the trigger");
+        await Wait.UntilAsync(() => stack.Bitrix.SentEvents.Count > echoesBefore && stack.RunnerLog.FinishedPushes(ExternalId) > 0,
+            "Bitrix's echo of our write to reach the hook", Timeout, ct);
+        await Task.Delay(TimeSpan.FromSeconds(2), ct); // the echo's push
+        int writes = stack.Crm.OrderWriteCount(ExternalId) - writesBefore;
+        Narrate.Line($"Bitrix echoed our write as ONSALEORDERSAVED; RetailCRM writes caused by the echo: {writes}");
+        if (writes != 0)
+            throw new DemoFailedException($"the echo of our Bitrix write was pushed back to RetailCRM ({writes} writes)");
     }
 
     /// <summary>Sends ONSALEORDERSAVED <paramref name="count"/> times, then waits (60 s at most) until that many pushes finished and the condition holds.</summary>
