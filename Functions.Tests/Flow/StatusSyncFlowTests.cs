@@ -189,4 +189,23 @@ public class StatusSyncFlowTests
         await IntegrationHarness.WaitUntilAsync(() => _harness.Crm.FindOrder("1001")!["status"]!.ToString() == "delivery",
             "the site's status reached RetailCRM");
     }
+
+    [Test]
+    public async Task The_runner_timer_polls_the_history_on_its_own()
+    {
+        await using var polling = await IntegrationHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["StatusSync:HistoryPollInterval"] = "00:00:01",
+        });
+        await polling.SendBitrixEventAsync(1002);
+        await IntegrationHarness.WaitUntilAsync(() => polling.Crm.FindOrder("1002") is not null, "order 1002 is in RetailCRM");
+        await IntegrationHarness.WaitUntilAsync(async () =>
+                await polling.Runner.Services.GetRequiredService<StatusStateStore>().GetCursorAsync(CancellationToken.None) is not null,
+            "the first poll set its cursor");
+
+        polling.Crm.ChangeOrderStatus("1002", "complete");
+
+        await IntegrationHarness.WaitUntilAsync(() => polling.Bitrix.GetOrder(1002)!["statusId"]!.ToString() == "F",
+            "the timer's poll applied the change");
+    }
 }
