@@ -20,16 +20,18 @@ public static class AdminCli
     public const int Failed = 1;
     public const int Usage = 2;
 
-    private static readonly HashSet<string> ValueOptions = ["reason", "order", "file", "kind"];
+    private static readonly HashSet<string> ValueOptions = ["reason", "order", "file", "kind", "direction"];
     private static readonly HashSet<string> FlagOptions = ["all", "replace", "strict"];
 
     public const string UsageText = """
         Usage: BitrixRetailCrm.Admin <command> [options] [--Setting=value …]
 
-          dead-letters list [--reason CODE]          open dead-letter records (Bitrix → RetailCRM)
+          dead-letters list [--reason CODE]          open dead-letter records
           dead-letters replay --order ID             queue one order again and record the replay
           dead-letters replay --reason CODE          … every open record with that reason code
           dead-letters replay --all                  … every open record
+            dead-letters commands take --direction bitrix-to-retailcrm (default: orders queue) or
+            retailcrm-to-bitrix (status changes, status queue; ID is the externalId or crm-{id})
           mappings list [--kind KIND]                the mapping table as a table
           mappings export [--file F]                 the mapping table as JSON (stdout without --file)
           mappings import --file F [--replace]       validate the whole file, then write it; --replace also deletes
@@ -107,7 +109,8 @@ public static class AdminCli
 
     private static async Task<int> ListDeadLettersAsync(Context c)
     {
-        var letters = (await c.Get<DeadLetterReplayer>().OpenAsync(c.Ct))
+        if (await DirectionAsync(c) is not { } direction) return Usage;
+        var letters = (await c.Get<DeadLetterReplayer>().OpenAsync(direction, c.Ct))
             .Where(l => c.Option("reason") is not { } reason || l.ReasonCode == reason)
             .OrderBy(l => l.FailedAt).ToList();
         if (letters.Count == 0)
@@ -128,6 +131,7 @@ public static class AdminCli
 
     private static async Task<int> ReplayAsync(Context c)
     {
+        if (await DirectionAsync(c) is not { } direction) return Usage;
         var replayer = c.Get<DeadLetterReplayer>();
         var selectors = new[] { c.Option("order") is not null, c.Option("reason") is not null, c.Flag("all") }.Count(s => s);
         if (selectors != 1)
@@ -138,9 +142,9 @@ public static class AdminCli
         ReplayReport report;
         if (c.Option("order") is { } orderId)
         {
-            if (await replayer.ReplayOrderAsync(orderId, c.Ct) is not { } one)
+            if (await replayer.ReplayOrderAsync(direction, orderId, c.Ct) is not { } one)
             {
-                await c.Err.WriteLineAsync($"Order {orderId} has no dead-letter record.");
+                await c.Err.WriteLineAsync($"Order {orderId} has no dead-letter record ({direction}).");
                 return Failed;
             }
             report = one;
@@ -148,8 +152,8 @@ public static class AdminCli
         else
         {
             report = c.Option("reason") is { } reason
-                ? await replayer.ReplayReasonAsync(reason, c.Ct)
-                : await replayer.ReplayAllOpenAsync(c.Ct);
+                ? await replayer.ReplayReasonAsync(direction, reason, c.Ct)
+                : await replayer.ReplayAllOpenAsync(direction, c.Ct);
         }
         foreach (var letter in report.Replayed)
             await c.Out.WriteLineAsync($"replayed order {letter.OrderId} ({letter.ReasonCode}), replay #{letter.ReplayCount}");
@@ -157,6 +161,16 @@ public static class AdminCli
             await c.Err.WriteLineAsync($"skipped order {skippedId}: {problem}");
         await c.Out.WriteLineAsync($"{report.Replayed.Count} order(s) queued again, {report.Skipped.Count} skipped.");
         return report.Skipped.Count > 0 ? Failed : Ok;
+    }
+
+    /// <summary>The --direction option as a <see cref="SyncDirection"/> value; null (after saying why) when it is neither.</summary>
+    private static async Task<string?> DirectionAsync(Context c)
+    {
+        var direction = c.Option("direction") ?? SyncDirection.BitrixToRetailCrm;
+        if (direction is SyncDirection.BitrixToRetailCrm or SyncDirection.RetailCrmToBitrix) return direction;
+        await c.Err.WriteLineAsync(
+            $"Unknown direction \"{direction}\" (known: {SyncDirection.BitrixToRetailCrm}, {SyncDirection.RetailCrmToBitrix}).");
+        return null;
     }
 
     private static async Task<int> ListMappingsAsync(Context c)

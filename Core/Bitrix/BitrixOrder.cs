@@ -52,4 +52,6 @@ public sealed record BitrixPropertyValue(string Code, string? Name, string? Valu
 public sealed record BitrixPayment(string Id, string PaySystemId, bool Paid, decimal Sum, DateTimeOffset? DatePaid);
 
 /// <param name="System">Bitrix's internal shipment that holds unshipped items; it is not a real delivery.</param>
-public sealed record BitrixShipment(string Id, string? DeliveryId, string? DeliveryName, decimal PriceDelivery, bool System);
+/// <param name="StoreId">The store the shipment leaves from or is picked up at (D7 Shipment::getStoreId); absent on many installs.</param>
+public sealed record BitrixShipment(string Id, string? DeliveryId, string? DeliveryName, decimal PriceDelivery, bool System,
+    string? StoreId = null);

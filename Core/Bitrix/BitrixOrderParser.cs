@@ -75,5 +75,5 @@ public static class BitrixOrderParser
 
     private static BitrixShipment Shipment(BitrixJsonObject shipment) =>
         new(shipment.RequiredString("id"), shipment.String("deliveryId"), shipment.String("deliveryName"),
-            shipment.Decimal("priceDelivery"), shipment.Flag("system"));
+            shipment.Decimal("priceDelivery"), shipment.Flag("system"), shipment.String("storeId"));
 }

@@ -24,6 +24,20 @@ public enum MappingKind
     /// it, since Bitrix cancellation is a flag beside statusId (bitrix-api.md §2.5). Row key = CRM code, as above.
     /// </summary>
     CancelFromCrm,
+    /// <summary>
+    /// Optional: Bitrix warehouse id (catalog.store.list) → RetailCRM store code (reference/stores), sent as the order's
+    /// shipmentStore once the Bitrix order model carries the shipment's store.
+    /// </summary>
+    Warehouse,
+    /// <summary>Optional: Bitrix payer type (personTypeId) → RetailCRM order type, as the official module's order_types_arr.</summary>
+    OrderType,
+    /// <summary>
+    /// Optional: Bitrix order property CODE → a RetailCRM order field (<see cref="OrderPropertyTargets"/>) or
+    /// <c>customFields.&lt;code&gt;</c>; <see cref="OrderPropertyTargets.Skip"/> leaves a property out on purpose.
+    /// </summary>
+    OrderProperty,
+    /// <summary>Bitrix price type (catalog group id) → RetailCRM price type code; for the catalogue upload.</summary>
+    PriceType,
 }
 
 public static class MappingKindExtensions
@@ -38,6 +52,10 @@ public static class MappingKindExtensions
         [MappingKind.Site] = "site",
         [MappingKind.StatusFromCrm] = "statusFromCrm",
         [MappingKind.CancelFromCrm] = "cancelFromCrm",
+        [MappingKind.Warehouse] = "warehouse",
+        [MappingKind.OrderType] = "orderType",
+        [MappingKind.OrderProperty] = "orderProperty",
+        [MappingKind.PriceType] = "priceType",
     };
 
     public static string ToKey(this MappingKind kind) =>

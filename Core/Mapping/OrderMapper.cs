@@ -22,16 +22,21 @@ public static class OrderMapper
 
     private const string CrmDateTimeFormat = "yyyy-MM-dd HH:mm:ss";
 
+    /// <summary>
+    /// Every code is looked up for the order's Bitrix site first (<see cref="MappingSet.SiteKey"/>), then plainly, so two
+    /// storefronts can give one Bitrix code different meanings.
+    /// </summary>
     public static MappedOrder Map(BitrixOrder order, MappingSet mappings, OrderMappingOptions options)
     {
-        var person = Person.Of(order);
+        var properties = PropertyFields.Of(order, mappings);
+        var person = Person.Of(order, properties);
         var crmOrder = new CrmOrder
         {
             ExternalId = order.Id,
             Number = options.NumberTemplate.Replace("{accountNumber}", order.AccountNumber).Replace("{id}", order.Id),
             Status = Status(order, mappings),
             StatusComment = order.Canceled ? order.ReasonCanceled : null,
-            OrderType = options.OrderType,
+            OrderType = OrderType(order, mappings) ?? options.OrderType,
             CreatedAt = CrmDateTime(order.DateInsert, options),
             FirstName = person.FirstName,
             LastName = person.LastName,
@@ -39,19 +44,24 @@ public static class OrderMapper
             Email = person.Email,
             Phone = person.Phone,
             Customer = order.UserId is { } userId ? new CrmCustomerRef(userId) : null,
-            CustomerComment = order.UserDescription,
-            ManagerComment = order.Comments,
+            CustomerComment = properties.Field("customerComment") ?? order.UserDescription,
+            ManagerComment = properties.Field("managerComment") ?? order.Comments,
             Items = order.BasketItems.Select(Item).ToList(),
             Delivery = Delivery(order, mappings),
-            Payments = order.Payments.Select(p => Payment(p, mappings, options)).ToList(),
+            ShipmentStore = ShipmentStore(order, mappings),
+            Payments = order.Payments.Select(p => Payment(p, order.SiteId, mappings, options)).ToList(),
+            CustomFields = properties.CustomFields.Count > 0 ? properties.CustomFields : null,
         };
         return new MappedOrder(mappings.Map(MappingKind.Site, order.SiteId), crmOrder, Customer(order, person));
     }
 
     private static string Status(BitrixOrder order, MappingSet mappings) =>
-        order.Canceled && mappings.TryMap(MappingKind.Status, CanceledStatusCode, out var canceled)
+        order.Canceled && mappings.TryMap(MappingKind.Status, CanceledStatusCode, order.SiteId, out var canceled)
             ? canceled
-            : mappings.Map(MappingKind.Status, order.StatusId);
+            : mappings.Map(MappingKind.Status, order.StatusId, order.SiteId);
+
+    private static string? OrderType(BitrixOrder order, MappingSet mappings) =>
+        order.PersonTypeId is { } personType ? mappings.MapOptional(MappingKind.OrderType, personType, order.SiteId) : null;
 
     private static CrmOrderItem Item(BitrixBasketItem item) => new(
         Offer: new CrmOffer(item.ProductId, item.ProductXmlId),
@@ -65,13 +75,18 @@ public static class OrderMapper
 
     private static CrmDelivery? Delivery(BitrixOrder order, MappingSet mappings) =>
         order.Shipments.FirstOrDefault(s => !s.System && s.DeliveryId is not null) is { DeliveryId: { } deliveryId } shipment
-            ? new CrmDelivery(mappings.Map(MappingKind.Delivery, deliveryId), shipment.PriceDelivery, Address(order))
+            ? new CrmDelivery(mappings.Map(MappingKind.Delivery, deliveryId, order.SiteId), shipment.PriceDelivery, Address(order))
             : null;
 
-    private static CrmPayment Payment(BitrixPayment payment, MappingSet mappings, OrderMappingOptions options) => new(
+    private static string? ShipmentStore(BitrixOrder order, MappingSet mappings) =>
+        order.Shipments.FirstOrDefault(s => !s.System && s.StoreId is { Length: > 0 } and not "0") is { StoreId: { } storeId }
+            ? mappings.MapOptional(MappingKind.Warehouse, storeId, order.SiteId)
+            : null;
+
+    private static CrmPayment Payment(BitrixPayment payment, string siteId, MappingSet mappings, OrderMappingOptions options) => new(
         ExternalId: payment.Id,
-        Type: mappings.Map(MappingKind.Payment, payment.PaySystemId),
-        Status: mappings.Map(MappingKind.PaymentStatus, payment.Paid ? "Y" : "N"),
+        Type: mappings.Map(MappingKind.Payment, payment.PaySystemId, siteId),
+        Status: mappings.Map(MappingKind.PaymentStatus, payment.Paid ? "Y" : "N", siteId),
         Amount: payment.Sum,
         PaidAt: payment.Paid ? CrmDateTime(payment.DatePaid, options) : null);
 
@@ -98,18 +113,50 @@ public static class OrderMapper
         ? TimeZoneInfo.ConvertTime(value, options.CrmTimeZone).ToString(CrmDateTimeFormat, CultureInfo.InvariantCulture)
         : null;
 
-    /// <summary>The buyer's contact data from the order properties.</summary>
+    /// <summary>The buyer's contact data: mapped properties first, then the built-in property codes.</summary>
     private sealed record Person(string? FirstName, string? LastName, string? Patronymic, string? Email, string? Phone)
     {
-        public static Person Of(BitrixOrder order)
+        public static Person Of(BitrixOrder order, PropertyFields mapped)
         {
             var fio = Fio.Split(order.Property("FIO"));
             return new Person(
-                FirstName: order.Property("NAME") ?? fio.FirstName,
-                LastName: order.Property("LAST_NAME") ?? fio.LastName,
-                Patronymic: order.Property("SECOND_NAME") ?? fio.Patronymic,
-                Email: order.Property("EMAIL")?.Trim() is { Length: > 0 } email ? email : null,
-                Phone: order.Property("PHONE"));
+                FirstName: mapped.Field("firstName") ?? order.Property("NAME") ?? fio.FirstName,
+                LastName: mapped.Field("lastName") ?? order.Property("LAST_NAME") ?? fio.LastName,
+                Patronymic: mapped.Field("patronymic") ?? order.Property("SECOND_NAME") ?? fio.Patronymic,
+                Email: (mapped.Field("email") ?? order.Property("EMAIL"))?.Trim() is { Length: > 0 } email ? email : null,
+                Phone: mapped.Field("phone") ?? order.Property("PHONE"));
+        }
+    }
+
+    /// <summary>
+    /// Property values routed by the orderProperty kind. A shop without rows keeps the built-in behaviour; once it has
+    /// rows, a non-empty property that is neither mapped nor built in stops the order, like any unmapped code.
+    /// </summary>
+    private sealed record PropertyFields(IReadOnlyDictionary<string, string> Fields, IReadOnlyDictionary<string, string> CustomFields)
+    {
+        private static readonly PropertyFields None = new(new Dictionary<string, string>(), new Dictionary<string, string>());
+
+        public string? Field(string name) => Fields.GetValueOrDefault(name);
+
+        public static PropertyFields Of(BitrixOrder order, MappingSet mappings)
+        {
+            if (!mappings.Uses(MappingKind.OrderProperty)) return None;
+            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+            var custom = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var property in order.PropertyValues.Where(p => p is { Code.Length: > 0, Value.Length: > 0 }))
+            {
+                if (!mappings.TryMap(MappingKind.OrderProperty, property.Code, order.SiteId, out var target))
+                {
+                    if (OrderPropertyTargets.BuiltInCodes.Contains(property.Code)) continue;
+                    throw new UnmappedCodeException(MappingKind.OrderProperty, property.Code);
+                }
+                if (OrderPropertyTargets.CustomFieldCode(target) is { } code) custom[code] = property.Value!;
+                else if (OrderPropertyTargets.OrderFields.Contains(target)) fields[target] = property.Value!;
+                else if (target != OrderPropertyTargets.Skip)
+                    throw new UnmappedCodeException(MappingKind.OrderProperty, property.Code,
+                        $"its target \"{target}\" is neither an order field nor {OrderPropertyTargets.CustomFieldPrefix}<code>");
+            }
+            return new PropertyFields(fields, custom);
         }
     }
 

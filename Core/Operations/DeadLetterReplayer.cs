@@ -1,3 +1,4 @@
+using BitrixRetailCrm.StatusSync;
 using BitrixRetailCrm.Storage;
 using BitrixRetailCrm.Sync;
 
@@ -7,29 +8,34 @@ namespace BitrixRetailCrm.Operations;
 public sealed record ReplayReport(IReadOnlyList<DeadLetter> Replayed, IReadOnlyList<(string OrderId, string Problem)> Skipped);
 
 /// <summary>
-/// Sends dead-lettered orders (Bitrix → RetailCRM) through the orders queue again, typically after the mapping that
-/// stopped them was added. The record is marked replayed before the message is queued: the push may fail again within
-/// milliseconds and re-open the record, and that newer state must not be overwritten by the replay mark.
+/// Sends dead-lettered messages through their queue again, typically after the mapping that stopped them was added:
+/// Bitrix → RetailCRM records (an <see cref="OrderMessage"/>) go to the orders queue, RetailCRM → Bitrix records (a
+/// <see cref="StatusChangeMessage"/>) to the status queue. The record is marked replayed before the message is queued:
+/// the handler may fail again within milliseconds and re-open the record, and that newer state must not be overwritten
+/// by the replay mark.
 /// </summary>
-public sealed class DeadLetterReplayer(DeadLetterStore deadLetters, OrderQueue queue, TimeProvider clock)
+public sealed class DeadLetterReplayer(DeadLetterStore deadLetters, OrderQueue orderQueue, StatusQueue statusQueue, TimeProvider clock)
 {
     public const string ReplaySource = "replay";
 
     /// <summary>Replays the record of one order, open or already replayed; null when the order has no record.</summary>
-    public async Task<ReplayReport?> ReplayOrderAsync(string orderId, CancellationToken ct)
+    /// <param name="orderId">For RetailCRM → Bitrix, the key the record was written under: the externalId, or crm-{id}.</param>
+    public async Task<ReplayReport?> ReplayOrderAsync(string direction, string orderId, CancellationToken ct)
     {
-        var letter = await deadLetters.GetAsync(SyncDirection.BitrixToRetailCrm, orderId, ct);
+        var letter = await deadLetters.GetAsync(direction, orderId, ct);
         return letter is null ? null : await ReplayAsync([letter], ct);
     }
 
     /// <summary>Replays every open record whose reason code equals <paramref name="reasonCode"/> (e.g. unmapped-delivery).</summary>
-    public async Task<ReplayReport> ReplayReasonAsync(string reasonCode, CancellationToken ct) =>
-        await ReplayAsync((await OpenAsync(ct)).Where(l => l.ReasonCode == reasonCode).ToList(), ct);
+    public async Task<ReplayReport> ReplayReasonAsync(string direction, string reasonCode, CancellationToken ct) =>
+        await ReplayAsync((await OpenAsync(direction, ct)).Where(l => l.ReasonCode == reasonCode).ToList(), ct);
 
-    public async Task<ReplayReport> ReplayAllOpenAsync(CancellationToken ct) => await ReplayAsync(await OpenAsync(ct), ct);
+    public async Task<ReplayReport> ReplayAllOpenAsync(string direction, CancellationToken ct) =>
+        await ReplayAsync(await OpenAsync(direction, ct), ct);
 
-    public Task<IReadOnlyList<DeadLetter>> OpenAsync(CancellationToken ct) =>
-        deadLetters.ListOpenAsync(SyncDirection.BitrixToRetailCrm, ct);
+    /// <param name="direction">A <see cref="SyncDirection"/> value.</param>
+    public Task<IReadOnlyList<DeadLetter>> OpenAsync(string direction, CancellationToken ct) =>
+        deadLetters.ListOpenAsync(direction, ct);
 
     private async Task<ReplayReport> ReplayAsync(IReadOnlyList<DeadLetter> letters, CancellationToken ct)
     {
@@ -37,21 +43,21 @@ public sealed class DeadLetterReplayer(DeadLetterStore deadLetters, OrderQueue q
         var skipped = new List<(string, string)>();
         foreach (var letter in letters.OrderBy(l => l.FailedAt))
         {
-            OrderMessage original;
+            var now = clock.GetUtcNow();
+            Func<CancellationToken, Task> resend;
             try
             {
-                original = OrderMessage.FromJson(letter.Message);
+                resend = Resend(letter, now);
             }
             catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException)
             {
                 skipped.Add((letter.OrderId, $"the stored message cannot be read ({ex.Message}); nothing to replay"));
                 continue;
             }
-            var now = clock.GetUtcNow();
             await deadLetters.MarkReplayedAsync(letter, now, ct);
             try
             {
-                await queue.EnqueueAsync(original with { Source = ReplaySource, ReceivedAt = now }, ct);
+                await resend(ct);
             }
             catch
             {
@@ -62,5 +68,18 @@ public sealed class DeadLetterReplayer(DeadLetterStore deadLetters, OrderQueue q
             replayed.Add(letter with { ReplayCount = letter.ReplayCount + 1, ReplayedAt = now });
         }
         return new ReplayReport(replayed, skipped);
+    }
+
+    /// <summary>The queue write that sends the stored message again; parsed first, so an unreadable one changes nothing.</summary>
+    private Func<CancellationToken, Task> Resend(DeadLetter letter, DateTimeOffset now)
+    {
+        if (letter.Direction == SyncDirection.RetailCrmToBitrix)
+        {
+            // The status handler re-reads the order from RetailCRM, so the replay applies the current status.
+            var change = StatusChangeMessage.FromJson(letter.Message) with { ReceivedAt = now };
+            return ct => statusQueue.EnqueueAsync(change, ct);
+        }
+        var order = OrderMessage.FromJson(letter.Message) with { Source = ReplaySource, ReceivedAt = now };
+        return ct => orderQueue.EnqueueAsync(order, ct);
     }
 }

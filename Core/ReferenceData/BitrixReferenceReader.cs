@@ -11,7 +11,8 @@ namespace BitrixRetailCrm.ReferenceData;
 /// <summary>
 /// Reads the Bitrix dictionaries the mappings are keyed by (bitrix-api.md §2.4, §5.1): order statuses
 /// (sale.status.list, type O), delivery services (sale.delivery.getlist, profiles included: orders carry their ids),
-/// pay systems (sale.paysystem.list) and warehouses (catalog.store.list); sites come from configuration.
+/// pay systems (sale.paysystem.list), warehouses (catalog.store.list), payer types (sale.persontype.list), order
+/// properties (sale.property.list) and price types (catalog.priceType.list); sites come from configuration.
 /// </summary>
 public sealed class BitrixReferenceReader(IHttpClientFactory httpClientFactory, IOptions<ReferenceDataOptions> options)
 {
@@ -20,7 +21,10 @@ public sealed class BitrixReferenceReader(IHttpClientFactory httpClientFactory, 
         Deliveries: await DeliveriesAsync(ct),
         PaySystems: await PaySystemsAsync(ct),
         Stores: await StoresAsync(ct),
-        Sites: options.Value.BitrixSiteList is { Count: > 0 } sites ? sites.Select(s => new DictionaryItem(s, s)).ToList() : null);
+        Sites: options.Value.BitrixSiteList is { Count: > 0 } sites ? sites.Select(s => new DictionaryItem(s, s)).ToList() : null,
+        PersonTypes: await PersonTypesAsync(ct),
+        OrderProperties: await OrderPropertiesAsync(ct),
+        PriceTypes: await PriceTypesAsync(ct));
 
     /// <summary>
     /// Statuses of orders only: delivery statuses (type D) share the table but never appear as an order statusId.
@@ -52,6 +56,25 @@ public sealed class BitrixReferenceReader(IHttpClientFactory httpClientFactory, 
     public async Task<IReadOnlyList<DictionaryItem>> StoresAsync(CancellationToken ct) =>
         (await PagedAsync("catalog.store.list", "stores", new JsonObject { ["order"] = new JsonObject { ["id"] = "asc" } }, ct))
         .Select(s => new DictionaryItem(Text(s, "id"), Text(s, "title"), Text(s, "active") != "N")).ToList();
+
+    public async Task<IReadOnlyList<DictionaryItem>> PersonTypesAsync(CancellationToken ct) =>
+        (await PagedAsync("sale.persontype.list", "personTypes", new JsonObject(), ct))
+        .Select(p => new DictionaryItem(Text(p, "id"), Text(p, "name"), Text(p, "active") != "N")).ToList();
+
+    /// <summary>
+    /// Order properties keyed by CODE, the key orders carry in propertyValues; each payer type has its own rows, so a
+    /// code counts as active when any of its rows is.
+    /// </summary>
+    public async Task<IReadOnlyList<DictionaryItem>> OrderPropertiesAsync(CancellationToken ct) =>
+        (await PagedAsync("sale.property.list", "properties", new JsonObject(), ct))
+        .Where(p => Text(p, "code").Length > 0)
+        .GroupBy(p => Text(p, "code"))
+        .Select(g => new DictionaryItem(g.Key, Text(g.First(), "name"), g.Any(p => Text(p, "active") != "N"))).ToList();
+
+    /// <summary>Price types (catalog groups) have no active flag.</summary>
+    public async Task<IReadOnlyList<DictionaryItem>> PriceTypesAsync(CancellationToken ct) =>
+        (await PagedAsync("catalog.priceType.list", "priceTypes", new JsonObject(), ct))
+        .Select(p => new DictionaryItem(Text(p, "id"), Text(p, "name"))).ToList();
 
     /// <summary>The camelCase *.list methods: result.&lt;key&gt;[] in pages of 50, "next" pointing at the following page.</summary>
     private async Task<List<JsonObject>> PagedAsync(string method, string key, JsonObject parameters, CancellationToken ct)

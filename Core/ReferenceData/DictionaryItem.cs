@@ -3,7 +3,7 @@ namespace BitrixRetailCrm.ReferenceData;
 /// <summary>One code of a dictionary of either system, as the mapping tables refer to it.</summary>
 public sealed record DictionaryItem(string Code, string Name, bool Active = true);
 
-/// <summary>The RetailCRM dictionaries the mappings point at (GET reference/*).</summary>
+/// <summary>The RetailCRM dictionaries the mappings point at (GET reference/*, and custom-fields of entity order).</summary>
 public sealed record RetailCrmDictionaries(
     IReadOnlyList<DictionaryItem> Statuses,
     IReadOnlyList<DictionaryItem> DeliveryTypes,
@@ -11,7 +11,9 @@ public sealed record RetailCrmDictionaries(
     IReadOnlyList<DictionaryItem> PaymentStatuses,
     IReadOnlyList<DictionaryItem> Sites,
     IReadOnlyList<DictionaryItem> Stores,
-    IReadOnlyList<DictionaryItem> OrderTypes);
+    IReadOnlyList<DictionaryItem> OrderTypes,
+    IReadOnlyList<DictionaryItem> OrderCustomFields,
+    IReadOnlyList<DictionaryItem> PriceTypes);
 
 /// <summary>
 /// The Bitrix dictionaries the mappings are keyed by. <see cref="Sites"/> is null when no site list is configured:
@@ -22,7 +24,10 @@ public sealed record BitrixDictionaries(
     IReadOnlyList<DictionaryItem> Deliveries,
     IReadOnlyList<DictionaryItem> PaySystems,
     IReadOnlyList<DictionaryItem> Stores,
-    IReadOnlyList<DictionaryItem>? Sites);
+    IReadOnlyList<DictionaryItem>? Sites,
+    IReadOnlyList<DictionaryItem> PersonTypes,
+    IReadOnlyList<DictionaryItem> OrderProperties,
+    IReadOnlyList<DictionaryItem> PriceTypes);
 
 /// <summary>Settings of the reference-data check (section "ReferenceData").</summary>
 public sealed class ReferenceDataOptions

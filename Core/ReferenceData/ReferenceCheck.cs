@@ -48,6 +48,8 @@ public sealed record ReferenceReport(IReadOnlyDictionary<string, int> MappingsPe
 /// Compares the mapping tables with both systems' dictionaries. Errors are what makes orders or status changes fail:
 /// a code one side uses (active) with no mapping, a mapping whose key or target does not exist, a target that is
 /// inactive (RetailCRM refuses it). Warnings are harmless leftovers: a mapping keyed by an inactive source code.
+/// Per-site rows (<c>{siteId}:{code}</c>) are checked like plain ones, and their site against the configured sites.
+/// Optional kinds (warehouse, orderType, orderProperty, priceType) with no rows are a shop not using them, not errors.
 /// </summary>
 public static class ReferenceCheck
 {
@@ -55,59 +57,102 @@ public static class ReferenceCheck
     private const string Crm = "retailcrm";
     private static readonly IReadOnlyList<DictionaryItem> PaidFlags = [new("Y", "paid"), new("N", "not paid")];
 
+    /// <summary>How one kind is compared.</summary>
+    /// <param name="NeedsNoRow">Source codes that work without a row (built-in property codes).</param>
+    /// <param name="TargetCode">The target dictionary code a row's value names; null when it names none (order fields).</param>
+    private sealed record KindRule(MappingKind Kind, string SourceSide, IReadOnlyList<DictionaryItem>? Source, string TargetSide,
+        IReadOnlyList<DictionaryItem> Target)
+    {
+        public bool Optional { get; init; }
+        public IReadOnlyCollection<string> PseudoCodes { get; init; } = [];
+        public Func<string, bool> NeedsNoRow { get; init; } = _ => false;
+        public Func<string, string?> TargetCode { get; init; } = code => code;
+    }
+
     public static ReferenceReport Check(MappingSet mappings, BitrixDictionaries bitrix, RetailCrmDictionaries crm)
     {
         var findings = new List<ReferenceFinding>();
         var notes = new List<string>();
         var counts = Enum.GetValues<MappingKind>().ToDictionary(k => k.ToKey(), k => mappings.Entries.Count(e => e.Kind == k));
+        var sites = bitrix.Sites?.Select(s => s.Code).ToList();
 
-        Forward(MappingKind.Status, bitrix.OrderStatuses, crm.Statuses, [OrderMapper.CanceledStatusCode]);
-        Forward(MappingKind.Delivery, bitrix.Deliveries, crm.DeliveryTypes);
-        Forward(MappingKind.Payment, bitrix.PaySystems, crm.PaymentTypes);
-        Forward(MappingKind.PaymentStatus, PaidFlags, crm.PaymentStatuses);
-        Forward(MappingKind.Site, bitrix.Sites, crm.Sites);
-        if (bitrix.Sites is null)
-            notes.Add("Bitrix sites are not configured (ReferenceData__BitrixSites), so only the RetailCRM side of \"site\" was checked");
-        Reverse(MappingKind.StatusFromCrm, crm.Statuses, bitrix.OrderStatuses);
+        KindRule[] rules =
+        [
+            new(MappingKind.Status, Bitrix, bitrix.OrderStatuses, Crm, crm.Statuses) { PseudoCodes = [OrderMapper.CanceledStatusCode] },
+            new(MappingKind.Delivery, Bitrix, bitrix.Deliveries, Crm, crm.DeliveryTypes),
+            new(MappingKind.Payment, Bitrix, bitrix.PaySystems, Crm, crm.PaymentTypes),
+            new(MappingKind.PaymentStatus, Bitrix, PaidFlags, Crm, crm.PaymentStatuses),
+            new(MappingKind.Site, Bitrix, bitrix.Sites, Crm, crm.Sites),
+            new(MappingKind.StatusFromCrm, Crm, crm.Statuses, Bitrix, bitrix.OrderStatuses),
+            new(MappingKind.Warehouse, Bitrix, bitrix.Stores, Crm, crm.Stores) { Optional = true },
+            new(MappingKind.OrderType, Bitrix, bitrix.PersonTypes, Crm, crm.OrderTypes) { Optional = true },
+            new(MappingKind.OrderProperty, Bitrix, bitrix.OrderProperties, Crm, crm.OrderCustomFields)
+            {
+                Optional = true,
+                NeedsNoRow = OrderPropertyTargets.BuiltInCodes.Contains,
+                TargetCode = OrderPropertyTargets.CustomFieldCode,
+            },
+            new(MappingKind.PriceType, Bitrix, bitrix.PriceTypes, Crm, crm.PriceTypes) { Optional = true },
+        ];
+        foreach (var rule in rules) Compare(rule);
+        PropertyTargets();
         CancelFlags();
-        notes.Add($"read {crm.Stores.Count} RetailCRM store(s), {crm.OrderTypes.Count} order type(s) and {bitrix.Stores.Count} Bitrix store(s); no mapping kind refers to them yet");
+        if (bitrix.Sites is null)
+            notes.Add("Bitrix sites are not configured (ReferenceData__BitrixSites), so only the RetailCRM side of \"site\" and no site of a per-site row was checked");
         return new ReferenceReport(counts, findings, notes);
 
-        // Bitrix code → RetailCRM code; the Bitrix dictionary is the lookup side.
-        void Forward(MappingKind kind, IReadOnlyList<DictionaryItem>? source, IReadOnlyList<DictionaryItem> target, string[]? pseudoCodes = null) =>
-            Compare(kind, Bitrix, source, Crm, target, pseudoCodes ?? []);
-
-        // RetailCRM code → Bitrix code (row key = CRM code).
-        void Reverse(MappingKind kind, IReadOnlyList<DictionaryItem> source, IReadOnlyList<DictionaryItem> target) =>
-            Compare(kind, Crm, source, Bitrix, target, []);
-
-        void Compare(MappingKind kind, string sourceSide, IReadOnlyList<DictionaryItem>? source, string targetSide,
-            IReadOnlyList<DictionaryItem> target, string[] pseudoCodes)
+        void Compare(KindRule rule)
         {
-            var key = kind.ToKey();
-            var entries = mappings.Entries.Where(e => e.Kind == kind).OrderBy(e => e.BitrixCode, StringComparer.Ordinal).ToList();
-            var sourceByCode = source?.GroupBy(i => i.Code).ToDictionary(g => g.Key, g => g.First());
-            var targetByCode = target.GroupBy(i => i.Code).ToDictionary(g => g.Key, g => g.First());
-            if (sourceByCode is not null)
-            {
-                var mapped = entries.Select(e => e.BitrixCode).ToHashSet();
-                foreach (var item in source!.Where(i => i.Active && !mapped.Contains(i.Code)))
-                    Add(key, FindingSeverity.Error, sourceSide, item.Code, $"{Describe(item)}is used in {Name(sourceSide)} but has no mapping");
-            }
+            var key = rule.Kind.ToKey();
+            var entries = mappings.Entries.Where(e => e.Kind == rule.Kind).OrderBy(e => e.BitrixCode, StringComparer.Ordinal).ToList();
+            if (rule.Optional && entries.Count == 0) return;
+            var sourceByCode = rule.Source?.GroupBy(i => i.Code).ToDictionary(g => g.Key, g => g.First());
+            var targetByCode = rule.Target.GroupBy(i => i.Code).ToDictionary(g => g.Key, g => g.First());
+            if (rule.Source is not null)
+                Unmapped(rule, entries.Select(e => e.BitrixCode).ToHashSet());
             foreach (var entry in entries)
             {
-                if (sourceByCode is not null && !pseudoCodes.Contains(entry.BitrixCode))
+                var (site, code) = SplitSite(rule.Kind, entry.BitrixCode);
+                if (site is not null && sites is not null && !sites.Contains(site))
+                    Add(key, FindingSeverity.Error, Bitrix, entry.BitrixCode, $"per-site row for site \"{site}\", which is not a configured Bitrix site");
+                if (sourceByCode is not null && !rule.PseudoCodes.Contains(code))
                 {
-                    if (!sourceByCode.TryGetValue(entry.BitrixCode, out var from))
-                        Add(key, FindingSeverity.Error, sourceSide, entry.BitrixCode, $"mapped to \"{entry.CrmCode}\" but does not exist in {Name(sourceSide)}");
+                    if (!sourceByCode.TryGetValue(code, out var from))
+                        Add(key, FindingSeverity.Error, rule.SourceSide, entry.BitrixCode, $"mapped to \"{entry.CrmCode}\" but does not exist in {Name(rule.SourceSide)}");
                     else if (!from.Active)
-                        Add(key, FindingSeverity.Warning, sourceSide, entry.BitrixCode, $"mapped to \"{entry.CrmCode}\" but is inactive in {Name(sourceSide)}");
+                        Add(key, FindingSeverity.Warning, rule.SourceSide, entry.BitrixCode, $"mapped to \"{entry.CrmCode}\" but is inactive in {Name(rule.SourceSide)}");
                 }
-                if (!targetByCode.TryGetValue(entry.CrmCode, out var to))
-                    Add(key, FindingSeverity.Error, targetSide, entry.CrmCode, $"target of \"{entry.BitrixCode}\" does not exist in {Name(targetSide)}");
+                if (rule.TargetCode(entry.CrmCode) is not { } target) continue;
+                if (!targetByCode.TryGetValue(target, out var to))
+                    Add(key, FindingSeverity.Error, rule.TargetSide, entry.CrmCode, $"target of \"{entry.BitrixCode}\" does not exist in {Name(rule.TargetSide)}");
                 else if (!to.Active)
-                    Add(key, FindingSeverity.Error, targetSide, entry.CrmCode, $"target of \"{entry.BitrixCode}\" is inactive in {Name(targetSide)}");
+                    Add(key, FindingSeverity.Error, rule.TargetSide, entry.CrmCode, $"target of \"{entry.BitrixCode}\" is inactive in {Name(rule.TargetSide)}");
             }
+        }
+
+        // An active source code is covered by a plain row; without one, by a per-site row for every configured site
+        // (or for any site when the sites are unknown).
+        void Unmapped(KindRule rule, HashSet<string> keys)
+        {
+            var key = rule.Kind.ToKey();
+            foreach (var item in rule.Source!.Where(i => i.Active && !keys.Contains(i.Code) && !rule.NeedsNoRow(i.Code)))
+            {
+                var overridden = (sites ?? []).Where(s => keys.Contains(MappingSet.SiteKey(s, item.Code))).ToList();
+                var anyOverride = keys.Any(k => SplitSite(rule.Kind, k) is ({ }, var code) && code == item.Code);
+                if (!anyOverride)
+                    Add(key, FindingSeverity.Error, rule.SourceSide, item.Code, $"{Describe(item)}is used in {Name(rule.SourceSide)} but has no mapping");
+                else
+                    foreach (var site in (sites ?? []).Except(overridden))
+                        Add(key, FindingSeverity.Error, rule.SourceSide, MappingSet.SiteKey(site, item.Code),
+                            $"{Describe(item)}has per-site rows but none for site \"{site}\" and no plain row");
+            }
+        }
+
+        void PropertyTargets()
+        {
+            foreach (var entry in mappings.Entries.Where(e => e.Kind == MappingKind.OrderProperty && !OrderPropertyTargets.IsValid(e.CrmCode)))
+                Add(MappingKind.OrderProperty.ToKey(), FindingSeverity.Error, Crm, entry.CrmCode,
+                    $"target of \"{entry.BitrixCode}\" is neither an order field ({string.Join(", ", OrderPropertyTargets.OrderFields)}), {OrderPropertyTargets.CustomFieldPrefix}<code> nor \"{OrderPropertyTargets.Skip}\"");
         }
 
         void CancelFlags()
@@ -126,6 +171,16 @@ public static class ReferenceCheck
         void Add(string kind, FindingSeverity severity, string side, string code, string problem) =>
             findings.Add(new ReferenceFinding(kind, severity, side, code, problem));
     }
+
+    /// <summary>
+    /// A row key's site and code: <c>s2:3</c> is site s2, code 3. Site rows are keyed by the site itself and the reverse
+    /// kinds by RetailCRM codes, so neither has per-site rows.
+    /// </summary>
+    private static (string? Site, string Code) SplitSite(MappingKind kind, string rowKey) =>
+        kind is not (MappingKind.Site or MappingKind.StatusFromCrm or MappingKind.CancelFromCrm)
+        && rowKey.Split(':', 2) is [{ Length: > 0 } site, { Length: > 0 } code]
+            ? (site, code)
+            : (null, rowKey);
 
     private static string Name(string side) => side == Bitrix ? "Bitrix" : "RetailCRM";
 

@@ -26,7 +26,13 @@ public sealed record CrmOrder
     public string? ManagerComment { get; init; }
     public IReadOnlyList<CrmOrderItem> Items { get; init; } = [];
     public CrmDelivery? Delivery { get; init; }
+
+    /// <summary>RetailCRM store code from the warehouse map.</summary>
+    public string? ShipmentStore { get; init; }
     public IReadOnlyList<CrmPayment> Payments { get; init; } = [];
+
+    /// <summary>Custom field code → value, in code order so the payload hash is stable; null or empty is left out.</summary>
+    public IReadOnlyDictionary<string, string>? CustomFields { get; init; }
 }
 
 public sealed record CrmCustomerRef(string ExternalId);

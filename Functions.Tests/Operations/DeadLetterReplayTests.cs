@@ -106,4 +106,46 @@ public class DeadLetterReplayTests
         Assert.That(run.Err, Does.Contain("skipped order unreadable"));
         Assert.That((await LetterAsync("unreadable"))!.ReplayCount, Is.Zero);
     }
+
+    [Test]
+    public async Task Fixed_reverse_status_mapping_then_replay_with_direction_applies_the_status_change_in_Bitrix()
+    {
+        await _harness.SendBitrixEventAsync(1001);
+        await IntegrationHarness.WaitUntilAsync(() => _harness.Crm.FindOrder("1001") is not null, "order 1001 is in RetailCRM");
+        await _harness.Mappings.RemoveAsync(MappingKind.StatusFromCrm, "client-confirmed", CancellationToken.None);
+        _harness.Crm.ChangeOrderStatus("1001", "client-confirmed");
+        await _harness.SendCrmTriggerAsync("1001", "client-confirmed");
+        await IntegrationHarness.WaitUntilAsync(async () =>
+            await _harness.DeadLetters.GetAsync(SyncDirection.RetailCrmToBitrix, "1001", CancellationToken.None) is not null,
+            "the status change is dead-lettered");
+
+        var list = await AdminRun.RunAsync(_harness, "dead-letters", "list", "--direction", "retailcrm-to-bitrix");
+        Assert.That(list.Out, Does.Contain("unmapped-statusFromCrm"), list.ToString());
+        await _harness.Mappings.SetAsync(new MappingEntry(MappingKind.StatusFromCrm, "client-confirmed", "P"), CancellationToken.None);
+        var run = await AdminRun.RunAsync(_harness, "dead-letters", "replay", "--direction", "retailcrm-to-bitrix", "--order", "1001");
+
+        Assert.That(run.ExitCode, Is.EqualTo(AdminCli.Ok), run.ToString());
+        await IntegrationHarness.WaitUntilAsync(() => _harness.Bitrix.GetOrder(1001)!["statusId"]!.GetValue<string>() == "P",
+            "the replayed change reached Bitrix");
+        var letter = (await _harness.DeadLetters.GetAsync(SyncDirection.RetailCrmToBitrix, "1001", CancellationToken.None))!;
+        Assert.That(letter.ReplayCount, Is.EqualTo(1));
+        Assert.That(await LetterAsync("1001"), Is.Null, "nothing was replayed in the other direction");
+    }
+
+    [Test]
+    public async Task Replay_of_the_default_direction_does_not_see_status_dead_letters_and_an_unknown_direction_is_refused()
+    {
+        await _harness.DeadLetters.RecordAsync(new DeadLetter(SyncDirection.RetailCrmToBitrix, "1001", "unmapped-statusFromCrm",
+            "No statusFromCrm mapping for Bitrix code 'on-hold'", null, 1,
+            new BitrixRetailCrm.StatusSync.StatusChangeMessage("1001", 1, "shop", "on-hold", DateTimeOffset.UtcNow).ToJson(),
+            DateTimeOffset.UtcNow), CancellationToken.None);
+
+        var orders = await AdminRun.RunAsync(_harness, "dead-letters", "replay", "--all");
+        var wrong = await AdminRun.RunAsync(_harness, "dead-letters", "list", "--direction", "sideways");
+
+        Assert.That(orders.Out, Does.Contain("0 order(s) queued again"), orders.ToString());
+        Assert.That(wrong.ExitCode, Is.EqualTo(AdminCli.Usage));
+        Assert.That(wrong.Err, Does.Contain("Unknown direction \"sideways\""));
+        Assert.That(await _harness.StatusQueueCountAsync(), Is.Zero);
+    }
 }

@@ -112,6 +112,73 @@ public class ValidateCommandTests
         yield return Case("cancel flag for a RetailCRM status that does not exist",
             h => h.Mappings.SetAsync(new MappingEntry(MappingKind.CancelFromCrm, "cancel-fraud", "Y"), CancellationToken.None),
             "cancelFromCrm", "retailcrm", "cancel-fraud", "does not exist in RetailCRM");
+        yield return Case("warehouse mapped to a RetailCRM store that does not exist",
+            h => h.Mappings.SetAsync(new MappingEntry(MappingKind.Warehouse, "1", "north"), CancellationToken.None),
+            "warehouse", "retailcrm", "north", "target of \"1\" does not exist in RetailCRM");
+        yield return Case("second Bitrix warehouse without mapping once warehouses are mapped", h =>
+        {
+            h.Bitrix.Options.Stores.Add(new BitrixDirectory.Store(2, "Склад Север"));
+            return h.Mappings.SetAsync(new MappingEntry(MappingKind.Warehouse, "1", "main"), CancellationToken.None);
+        }, "warehouse", "bitrix", "2", "\"Склад Север\" is used in Bitrix but has no mapping");
+        yield return Case("payer type mapped to a RetailCRM order type that does not exist",
+            h => h.Mappings.SetAsync(new MappingEntry(MappingKind.OrderType, "2", "legal-entity"), CancellationToken.None),
+            "orderType", "retailcrm", "legal-entity", "target of \"2\" does not exist in RetailCRM");
+        yield return Case("property mapped to a RetailCRM custom field that does not exist", h =>
+        {
+            h.Bitrix.Options.OrderProperties.Add(new BitrixDirectory.OrderProperty(6, "GIFT_WRAP", "Подарочная упаковка"));
+            return h.Mappings.SetAsync(new MappingEntry(MappingKind.OrderProperty, "GIFT_WRAP", "customFields.gift_wrap"), CancellationToken.None);
+        }, "orderProperty", "retailcrm", "customFields.gift_wrap", "target of \"GIFT_WRAP\" does not exist in RetailCRM");
+        yield return Case("non-standard Bitrix property without mapping once properties are mapped", h =>
+        {
+            h.Bitrix.Options.OrderProperties.Add(new BitrixDirectory.OrderProperty(7, "COURIER_NOTE", "Комментарий курьеру"));
+            return h.Mappings.SetAsync(new MappingEntry(MappingKind.OrderProperty, "PHONE", "phone"), CancellationToken.None);
+        }, "orderProperty", "bitrix", "COURIER_NOTE", "\"Комментарий курьеру\" is used in Bitrix but has no mapping");
+        yield return Case("property mapped to something that is no order field",
+            h => h.Mappings.SetAsync(new MappingEntry(MappingKind.OrderProperty, "ZIP", "postcode"), CancellationToken.None),
+            "orderProperty", "retailcrm", "postcode", "target of \"ZIP\" is neither an order field");
+        yield return Case("price type mapped to a RetailCRM price type that does not exist", h =>
+            h.Mappings.SetAsync(new MappingEntry(MappingKind.PriceType, "1", "retail"), CancellationToken.None),
+            "priceType", "retailcrm", "retail", "target of \"1\" does not exist in RetailCRM");
+        yield return Case("per-site row for a site Bitrix does not have",
+            h => h.Mappings.SetAsync(new MappingEntry(MappingKind.Delivery, "s9:2", "courier"), CancellationToken.None),
+            "delivery", "bitrix", "s9:2", "per-site row for site \"s9\", which is not a configured Bitrix site");
+        yield return Case("per-site row for a Bitrix delivery that does not exist",
+            h => h.Mappings.SetAsync(new MappingEntry(MappingKind.Delivery, "s1:42", "courier"), CancellationToken.None),
+            "delivery", "bitrix", "s1:42", "mapped to \"courier\" but does not exist in Bitrix");
+    }
+
+    [Test]
+    public async Task Two_storefronts_with_every_optional_kind_mapped_pass_clean()
+    {
+        _harness.Crm.Options.Sites.Add("shop2");
+        _harness.Crm.Options.Stores.Add(new RetailCrmStore("north", "Склад Север"));
+        _harness.Crm.Options.OrderTypes.Add(new RetailCrmOrderType("legal-entity", "Юридическое лицо"));
+        _harness.Crm.Options.CustomFields.Add(new RetailCrmCustomField("gift_wrap", "Подарочная упаковка", "boolean"));
+        _harness.Crm.Options.PriceTypes.Add(new RetailCrmPriceType("wholesale", "Оптовая"));
+        _harness.Bitrix.Options.Stores.Add(new BitrixDirectory.Store(2, "Склад Север"));
+        _harness.Bitrix.Options.OrderProperties.Add(new BitrixDirectory.OrderProperty(6, "GIFT_WRAP", "Подарочная упаковка"));
+        MappingEntry[] rows =
+        [
+            new(MappingKind.Site, "s2", "shop2"),
+            new(MappingKind.Delivery, "s2:2", "self-delivery"),
+            new(MappingKind.Warehouse, "1", "main"),
+            new(MappingKind.Warehouse, "2", "north"),
+            new(MappingKind.OrderType, "1", "eshop-individual"),
+            new(MappingKind.OrderType, "2", "legal-entity"),
+            new(MappingKind.OrderProperty, "GIFT_WRAP", "customFields.gift_wrap"),
+            new(MappingKind.OrderProperty, "s2:GIFT_WRAP", OrderPropertyTargets.Skip),
+            new(MappingKind.PriceType, "1", "base"),
+            new(MappingKind.PriceType, "2", "wholesale"),
+        ];
+        foreach (var row in rows) await _harness.Mappings.SetAsync(row, CancellationToken.None);
+
+        var run = await AdminRun.RunAsync(_harness, "validate", "--ReferenceData:BitrixSites=s1,s2");
+
+        Assert.That(run.ExitCode, Is.EqualTo(AdminCli.Ok), run.ToString());
+        Assert.That(run.Out, Does.Not.Contain("PROBLEM"));
+        Assert.That(run.Out, Does.Contain("warehouse         2 mapping(s)  ok").And.Contain("orderProperty     2 mapping(s)  ok")
+            .And.Contain("priceType         2 mapping(s)  ok").And.Contain("orderType         2 mapping(s)  ok"));
+        Assert.That(run.Out.TrimEnd(), Does.EndWith("OK"));
     }
 
     [TestCaseSource(nameof(Mismatches))]

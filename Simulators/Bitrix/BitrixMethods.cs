@@ -28,6 +28,9 @@ internal sealed class BitrixMethods
             ["sale.delivery.getlist"] = p => BitrixOutcome.Ok(new BitrixListQuery(p, "ID", "SELECT", "FILTER", "ORDER").RunUnpaged(DeliveryRows())),
             ["sale.paysystem.list"] = p => BitrixOutcome.Ok(new BitrixListQuery(p, "ID", "SELECT", "FILTER", "ORDER").RunUnpaged(PaySystemRows())),
             ["catalog.store.list"] = p => new BitrixListQuery(p, "id").Run(StoreRows(), "stores"),
+            ["sale.persontype.list"] = p => new BitrixListQuery(p, "id").Run(PersonTypeRows(), "personTypes"),
+            ["sale.property.list"] = p => new BitrixListQuery(p, "id").Run(PropertyRows(), "properties"),
+            ["catalog.pricetype.list"] = p => new BitrixListQuery(p, "id").Run(PriceTypeRows(), "priceTypes"),
         };
     }
 
@@ -119,5 +122,39 @@ internal sealed class BitrixMethods
         ["code"] = null,
         ["xmlId"] = $"bx_store_{s.Id}",
         ["sort"] = s.Id * 100,
+    });
+
+    private IEnumerable<JsonObject> PersonTypeRows() => options.PersonTypes.ToArray().Select(t => new JsonObject
+    {
+        ["active"] = t.Active ? "Y" : "N",
+        ["code"] = null,
+        ["id"] = t.Id,
+        ["lid"] = "s1",
+        ["name"] = t.Name,
+        ["sort"] = t.Id * 100,
+        ["xmlId"] = $"bx_pt_{t.Id}",
+    });
+
+    private IEnumerable<JsonObject> PropertyRows() => options.OrderProperties.ToArray().Select(p => new JsonObject
+    {
+        ["active"] = p.Active ? "Y" : "N",
+        ["code"] = p.Code,
+        ["id"] = p.Id,
+        ["name"] = p.Name,
+        ["personTypeId"] = p.PersonTypeId,
+        ["propsGroupId"] = 1,
+        ["required"] = "N",
+        ["sort"] = p.Id * 100,
+        ["type"] = "STRING",
+        ["xmlId"] = $"bx_prop_{p.Code.ToLowerInvariant()}",
+    });
+
+    private IEnumerable<JsonObject> PriceTypeRows() => options.PriceTypes.ToArray().Select(t => new JsonObject
+    {
+        ["base"] = t.Base ? "Y" : "N",
+        ["id"] = t.Id,
+        ["name"] = t.Name,
+        ["sort"] = t.Id * 100,
+        ["xmlId"] = $"bx_price_{t.Id}",
     });
 }

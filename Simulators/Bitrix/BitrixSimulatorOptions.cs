@@ -59,6 +59,15 @@ public sealed class BitrixSimulatorOptions : SimulatorOptions
     /// <summary>What catalog.store.list answers.</summary>
     public List<BitrixDirectory.Store> Stores { get; } = [.. BitrixDirectory.Stores];
 
+    /// <summary>What sale.persontype.list answers.</summary>
+    public List<BitrixDirectory.PersonType> PersonTypes { get; } = [.. BitrixDirectory.PersonTypes];
+
+    /// <summary>What sale.property.list answers.</summary>
+    public List<BitrixDirectory.OrderProperty> OrderProperties { get; } = [.. BitrixDirectory.OrderProperties];
+
+    /// <summary>What catalog.priceType.list answers.</summary>
+    public List<BitrixDirectory.PriceType> PriceTypes { get; } = [.. BitrixDirectory.PriceTypes];
+
     public List<BitrixStatus> Statuses { get; } =
     [
         new("N", "O", "Принят, ожидается оплата", 10),

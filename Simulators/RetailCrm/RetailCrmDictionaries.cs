@@ -12,3 +12,8 @@ public sealed record RetailCrmPaymentStatus(string Code, string Name, bool Payme
 public sealed record RetailCrmOrderType(string Code, string Name, bool Active = true);
 
 public sealed record RetailCrmStore(string Code, string Name, bool Active = true);
+
+/// <summary>A custom field of custom-fields (entity "order" or "customer"); orders carry values as customFields.&lt;code&gt;.</summary>
+public sealed record RetailCrmCustomField(string Code, string Name, string Type = "string", string Entity = "order");
+
+public sealed record RetailCrmPriceType(string Code, string Name, bool Active = true, bool Default = false);

@@ -149,7 +149,7 @@ internal sealed class RetailCrmOrderEndpoints(RetailCrmState state)
         return false;
     }
 
-    private static JsonObject Pagination(int limit, int totalCount, int page) => new()
+    internal static JsonObject Pagination(int limit, int totalCount, int page) => new()
     {
         ["limit"] = limit,
         ["totalCount"] = totalCount,

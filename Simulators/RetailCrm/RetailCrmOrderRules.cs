@@ -14,6 +14,7 @@ internal sealed class RetailCrmOrderRules(RetailCrmSimulatorOptions options, Fun
         Dictionary<string, string> errors = [];
         CheckStatus(order, errors);
         CheckOrderType(order, errors);
+        CheckShipmentStore(order, errors);
         CheckDelivery(order, errors);
         CheckPayments(order, errors);
         CheckItems(order, errors);
@@ -40,6 +41,15 @@ internal sealed class RetailCrmOrderRules(RetailCrmSimulatorOptions options, Fun
         string? code = JsonValues.AsString(order["orderType"]);
         if (!options.OrderTypes.Exists(t => t.Code == code && t.Active))
             errors["orderType"] = $"Order type \"{code}\" does not exist.";
+    }
+
+    private void CheckShipmentStore(JsonObject order, Dictionary<string, string> errors)
+    {
+        if (!order.ContainsKey("shipmentStore"))
+            return;
+        string? code = JsonValues.AsString(order["shipmentStore"]);
+        if (!options.Stores.Exists(s => s.Code == code && s.Active))
+            errors["shipmentStore"] = $"Store \"{code}\" does not exist.";
     }
 
     private void CheckDelivery(JsonObject order, Dictionary<string, string> errors)

@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace BitrixRetailCrm.Simulators.RetailCrm;
 
-/// <summary>Dictionaries as GET reference/* returns them: objects keyed by code, except stores (an array).</summary>
+/// <summary>
+/// Dictionaries as GET reference/* returns them: objects keyed by code, except stores and price types (arrays); and
+/// GET custom-fields, paged, filtered by entity.
+/// </summary>
 internal sealed class RetailCrmReferenceEndpoints(RetailCrmSimulatorOptions options)
 {
     public void Map(RouteGroupBuilder v5, Func<Func<RetailCrmCall, RetailCrmReply>, RequestDelegate> handle)
@@ -18,7 +21,45 @@ internal sealed class RetailCrmReferenceEndpoints(RetailCrmSimulatorOptions opti
         v5.MapGet("reference/order-types", handle(_ => Keyed("orderTypes", options.OrderTypes, t => t.Code, OrderType)));
         v5.MapGet("reference/sites", handle(_ => Keyed("sites", options.Sites, code => code, Site)));
         v5.MapGet("reference/stores", handle(_ => RetailCrmReply.Ok(RetailCrmFormat.Success(("stores", new JsonArray([.. options.Stores.Select(Store)]))))));
+        v5.MapGet("reference/price-types", handle(_ => RetailCrmReply.Ok(RetailCrmFormat.Success(("priceTypes", new JsonArray([.. options.PriceTypes.Select(PriceType)]))))));
+        v5.MapGet("custom-fields", handle(CustomFields));
     }
+
+    private RetailCrmReply CustomFields(RetailCrmCall call)
+    {
+        if (!call.TryReadPage(out int limit, out int page, out RetailCrmReply? refusal))
+            return refusal!;
+        RetailCrmCustomField[] matching = [.. options.CustomFields.ToArray().Where(f => call.Param("filter[entity]") is not { } entity || f.Entity == entity)];
+        JsonArray rows = [.. matching.Skip((page - 1) * limit).Take(limit).Select(CustomField)];
+        return RetailCrmReply.Ok(RetailCrmFormat.Success(
+            ("pagination", RetailCrmOrderEndpoints.Pagination(limit, matching.Length, page)), ("customFields", rows)));
+    }
+
+    private static JsonObject CustomField(RetailCrmCustomField field) => new()
+    {
+        ["name"] = field.Name,
+        ["code"] = field.Code,
+        ["required"] = false,
+        ["inFilter"] = true,
+        ["inList"] = true,
+        ["inGroupActions"] = false,
+        ["type"] = field.Type,
+        ["entity"] = field.Entity,
+        ["ordering"] = 50,
+        ["displayArea"] = "customer",
+        ["viewMode"] = "editable",
+    };
+
+    private JsonObject PriceType(RetailCrmPriceType type) => new()
+    {
+        ["id"] = options.PriceTypes.IndexOf(type) + 1,
+        ["code"] = type.Code,
+        ["name"] = type.Name,
+        ["active"] = type.Active,
+        ["default"] = type.Default,
+        ["ordering"] = 990,
+        ["promo"] = false,
+    };
 
     private static RetailCrmReply Keyed<T>(string key, IEnumerable<T> entries, Func<T, string> code, Func<T, JsonObject> render)
     {

@@ -63,6 +63,11 @@ public sealed class RetailCrmSimulatorOptions : SimulatorOptions
 
     public List<RetailCrmStore> Stores { get; } = [new("main", "Основной склад")];
 
+    /// <summary>What custom-fields answers; the simulator stores order customFields without checking them.</summary>
+    public List<RetailCrmCustomField> CustomFields { get; } = [];
+
+    public List<RetailCrmPriceType> PriceTypes { get; } = [new("base", "Базовая", Default: true)];
+
     internal bool IsValidKey(string key) =>
         key == ApiKey || AdditionalApiKeys.Contains(key);
 }
