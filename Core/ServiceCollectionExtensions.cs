@@ -1,4 +1,5 @@
 using BitrixRetailCrm.Bitrix;
+using BitrixRetailCrm.Catalog;
 using BitrixRetailCrm.Configuration;
 using BitrixRetailCrm.Hooks;
 using BitrixRetailCrm.Http;
@@ -50,6 +51,7 @@ public static class ServiceCollectionExtensions
 
         AddBitrixHttpClient(services);
         AddRetailCrmHttpClient(services);
+        services.AddCatalog(configuration);
         return services;
     }
 

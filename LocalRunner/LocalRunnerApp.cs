@@ -28,6 +28,7 @@ public static class LocalRunnerApp
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Host.ConfigureWebJobs(webJobs => webJobs.AddAzureStorageQueues());
         builder.Services.AddHostedService<HistoryPollService>();
+        builder.Services.AddCatalogTimers();
         builder.Services.RemoveAll<ITypeLocator>();
         builder.Services.AddSingleton<ITypeLocator>(new JobTypes(typeof(QueueJobs)));
         customize?.Invoke(builder);
@@ -39,6 +40,7 @@ public static class LocalRunnerApp
 
     private static void MapRoutes(WebApplication app)
     {
+        app.MapCatalogFeed();
         app.MapGet("/api/health", () => Results.Ok(new { status = "ok" }));
         app.MapPost("/api/bitrix/order-saved", (HttpContext ctx, OrderHookHandler handler) =>
             RunFunctionAsync(ctx, () => handler.HandleAsync(ctx.Request, ctx.RequestAborted)))

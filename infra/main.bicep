@@ -61,6 +61,16 @@ param retailCrmApiKey string = ''
 @secure()
 param retailCrmWebhookSecret string = ''
 
+@description('Key in the ICML feed URL that RetailCRM downloads (16+ characters).')
+@secure()
+param catalogFeedKey string = ''
+
+@description('Public shop URL: base of the feed\'s picture URLs (Catalog__ShopUrl); empty: no pictures.')
+param shopUrl string = ''
+
+@description('RetailCRM site code for stock and price uploads (Catalog__Site).')
+param catalogSite string = 'shop'
+
 @description('Bitrix inbound webhook URL https://{host}/rest/{user}/{secret}/ (scope sale).')
 @secure()
 param bitrixWebhookUrl string = ''
@@ -173,6 +183,7 @@ module keyVault 'modules/keyvault.bicep' = {
     retailCrmWebhookSecret: retailCrmWebhookSecret
     bitrixWebhookUrl: bitrixWebhookUrl
     bitrixApplicationToken: bitrixApplicationToken
+    catalogFeedKey: catalogFeedKey
   }
 }
 
@@ -271,6 +282,9 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Sync__MappingCacheTtl: '00:00:30'
     Sync__MaxDequeueCount: '5' // equal to host.json maxDequeueCount
     Sync__MaxHookBodyBytes: '16384'
+    Sync__PushBatchSize: '50'
+    Sync__PushBatchWindow: '00:00:00.200'
+    Sync__MaxConcurrentPushBatches: '8' // × 50 orders ≤ host.json batchSize + newBatchThreshold (400)
 
     StatusSync__StatusStateTable: tables.statusState
     StatusSync__HistoryStartDate: historyStartDate
@@ -279,6 +293,31 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     StatusSync__HistoryPollInterval: '00:01:00'
 
     ReferenceData__BitrixSites: bitrixSites
+
+    CatalogFeedSchedule: '0 0 */4 * * *'
+    CatalogStockSchedule: '0 */15 * * * *'
+    CatalogPriceSchedule: '0 5 * * * *'
+    Catalog__Container: 'catalog'
+    Catalog__BlobName: 'icml.xml'
+    Catalog__FeedKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.secretUris.catalogFeedKey})'
+    Catalog__ShopName: 'Shop'
+    Catalog__CompanyName: 'Shop'
+    Catalog__ShopUrl: shopUrl
+    Catalog__ProductUrlTemplate: ''
+    Catalog__IblockId: ''
+    Catalog__BasePriceTypeId: '1'
+    Catalog__ParamProperties: ''
+    Catalog__VendorPropertyId: ''
+    Catalog__BarcodePropertyId: ''
+    Catalog__Warehouses: ''
+    Catalog__PriceTypes: ''
+    Catalog__Site: catalogSite
+    Catalog__StateTable: 'catalogstate'
+    Catalog__PagesPerBatch: '50'
+    // Local runner only (its stand-ins for the catalogue timers); empty binds as "off".
+    Catalog__LocalFeedInterval: ''
+    Catalog__LocalStockInterval: ''
+    Catalog__LocalPriceInterval: ''
   }
   dependsOn: [
     app

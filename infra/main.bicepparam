@@ -37,6 +37,8 @@ param retailCrmApiKey = readEnvironmentVariable('RETAILCRM_API_KEY', '')
 param retailCrmWebhookSecret = readEnvironmentVariable('RETAILCRM_WEBHOOK_SECRET', '')
 param bitrixWebhookUrl = readEnvironmentVariable('BITRIX_WEBHOOK_URL', '')
 param bitrixApplicationToken = readEnvironmentVariable('BITRIX_APPLICATION_TOKEN', '')
+// The key in the ICML feed URL registered in RetailCRM (https://<app>/api/catalog/icml.xml?key=<key>).
+param catalogFeedKey = readEnvironmentVariable('CATALOG_FEED_KEY', '')
 
 // Flex Consumption: instance cap and memory. Orders arrive a few per minute in a typical shop; a low cap also keeps
 // the sum of per-instance RetailCRM limiters near the account's limit.

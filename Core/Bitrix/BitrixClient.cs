@@ -21,6 +21,59 @@ public sealed class BitrixClient(IHttpClientFactory httpClientFactory)
         return BitrixOrderParser.Parse(order);
     }
 
+    /// <summary>Most sub-calls one <c>batch</c> request may carry (bitrix-api.md §3.1).</summary>
+    public const int MaxBatchCommands = 50;
+
+    /// <summary>
+    /// Reads up to 50 orders with one <c>batch</c> call (halt=0), so one HTTP request — one unit of the leaky bucket —
+    /// serves the whole group. Each order comes back on its own: the parsed order, or the exception a single
+    /// sale.order.get would have thrown (<see cref="BitrixOrderNotFoundException"/> for a missing order). A failure of
+    /// the batch call itself (rate limit, outage) throws for all of them.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, BitrixOrderResult>> GetOrdersAsync(IReadOnlyCollection<string> orderIds,
+        CancellationToken ct)
+    {
+        if (orderIds.Count > MaxBatchCommands)
+            throw new ArgumentOutOfRangeException(nameof(orderIds), $"at most {MaxBatchCommands} orders per batch");
+        var commands = new JsonObject();
+        foreach (var id in orderIds)
+            commands[$"o{long.Parse(id)}"] = $"sale.order.get?id={long.Parse(id)}";
+        using var doc = await CallAsync("batch", new JsonObject { ["halt"] = 0, ["cmd"] = commands }, ct);
+        var outer = doc.RootElement.GetProperty("result");
+        var results = new Dictionary<string, BitrixOrderResult>();
+        foreach (var id in orderIds)
+        {
+            var key = $"o{long.Parse(id)}";
+            try
+            {
+                if (Member(outer, "result", key) is { } result && result.TryGetProperty("order", out var order))
+                {
+                    results[id] = new BitrixOrderResult(BitrixOrderParser.Parse(order), null);
+                    continue;
+                }
+                var error = Member(outer, "result_error", key);
+                var code = error is { } e && e.TryGetProperty("error", out var c) ? c.ToString() : "";
+                var description = error is { } e2 && e2.TryGetProperty("error_description", out var d) ? d.ToString() : "no result";
+                var body = error?.GetRawText() ?? "";
+                results[id] = new BitrixOrderResult(null, OrderNotFoundCodes.Contains(code)
+                    ? new BitrixOrderNotFoundException("sale.order.get", description, body)
+                    // Unknown sub-call errors are treated as transient: the queue retries, the last attempt dead-letters.
+                    : new ExternalCallException("Bitrix", "sale.order.get", $"batch sub-call {code}: {description}", null, body));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                results[id] = new BitrixOrderResult(null, ex); // e.g. BitrixPayloadException for one malformed order
+            }
+        }
+        return results;
+    }
+
+    /// <summary>Empty batch members are serialised as [] (PHP empty arrays), so only objects hold keys.</summary>
+    private static JsonElement? Member(JsonElement outer, string member, string key) =>
+        outer.TryGetProperty(member, out var m) && m.ValueKind == JsonValueKind.Object && m.TryGetProperty(key, out var value)
+            ? value
+            : null;
+
     /// <summary>
     /// sale.order.update with only statusId and canceled, so basket, payments and shipments stay untouched
     /// (bitrix-api.md §2.3). Bitrix saves the order and fires OnSaleOrderSaved: our own hook hears an echo.
@@ -46,6 +99,9 @@ public sealed class BitrixClient(IHttpClientFactory httpClientFactory)
             error is null ? $"HTTP {status}" : $"HTTP {status} {error.Code}: {error.Description}", status, body);
     }
 }
+
+/// <summary>One order of a batch read: the order, or why it could not be read.</summary>
+public sealed record BitrixOrderResult(BitrixOrder? Order, Exception? Error);
 
 public sealed class BitrixOrderNotFoundException(string method, string description, string responseBody)
     : ExternalCallException("Bitrix", method, $"order not found ({description})", 400, responseBody);

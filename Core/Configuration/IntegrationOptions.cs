@@ -65,6 +65,24 @@ public sealed class SyncOptions
     /// <summary>Must equal host.json maxDequeueCount: on the last attempt a failing order is dead-lettered before it is poisoned.</summary>
     [Range(1, 100)] public int MaxDequeueCount { get; set; } = 5;
 
+    /// <summary>
+    /// Most distinct orders one push batch carries: one Bitrix batch call (≤ 50 sale.order.get) and one orders/upload
+    /// (≤ 50) serve them all. Concurrent queue invocations are gathered into batches in-process.
+    /// </summary>
+    [Range(1, 50)] public int PushBatchSize { get; set; } = 50;
+
+    /// <summary>
+    /// How long a batch waits for more invocations after its first message before it starts (it starts at once when
+    /// full). Every order waits at most this long; longer windows give larger batches under light load.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")] public TimeSpan PushBatchWindow { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Batches in flight at once per instance. With RetailCRM answering in 3-5 s one lane moves 50 orders per round
+    /// trip; host.json batchSize + newBatchThreshold must hold this many batches' messages (4 × 50 = 200).
+    /// </summary>
+    [Range(1, 64)] public int MaxConcurrentPushBatches { get; set; } = 8;
+
     /// <summary>Largest hook body accepted; Bitrix events are well under 2 KB.</summary>
     [Range(1024, 1048576)] public int MaxHookBodyBytes { get; set; } = 16384;
 }

@@ -59,6 +59,54 @@ public sealed class RetailCrmClient(IHttpClientFactory httpClientFactory)
         IdOf(await PostFormAsync($"customers/{Uri.EscapeDataString(customer.ExternalId)}/edit",
             new() { ["customer"] = CrmJson.Serialize(customer), ["by"] = "externalId", ["site"] = site }, ct), "customers/edit");
 
+    /// <summary>Most entities orders/upload and customers/upload accept (retailcrm-api.md §3.5, §6).</summary>
+    public const int MaxUploadBatch = 50;
+
+    /// <summary>
+    /// orders/upload: creates up to 50 orders in one request. HTTP 200 and the 460 partial answer both return an
+    /// <see cref="UploadResult"/> naming what was created and what failed (and whether it failed only because it
+    /// exists already); any other failure throws, for the whole batch.
+    /// </summary>
+    public Task<UploadResult> UploadOrdersAsync(IReadOnlyList<CrmOrder> orders, string site, CancellationToken ct) =>
+        UploadAsync("orders/upload", "orders", "uploadedOrders", "failedOrders", "Order",
+            orders.Select(o => (o.ExternalId, CrmJson.Serialize(o))).ToList(), site, ct);
+
+    /// <summary>customers/upload, with the same contract as <see cref="UploadOrdersAsync"/>.</summary>
+    public Task<UploadResult> UploadCustomersAsync(IReadOnlyList<CrmCustomer> customers, string site, CancellationToken ct) =>
+        UploadAsync("customers/upload", "customers", "uploadedCustomers", "failedCustomers", "Customer",
+            customers.Select(c => (c.ExternalId, CrmJson.Serialize(c))).ToList(), site, ct);
+
+    private async Task<UploadResult> UploadAsync(string path, string field, string uploadedKey, string failedKey, string noun,
+        List<(string ExternalId, string Json)> entities, string site, CancellationToken ct)
+    {
+        if (entities.Count is 0 or > MaxUploadBatch)
+            throw new ArgumentOutOfRangeException(nameof(entities), $"1 to {MaxUploadBatch} entities per upload");
+        var response = await PostFormAsync(path,
+            new() { [field] = "[" + string.Join(",", entities.Select(e => e.Json)) + "]", ["site"] = site }, ct);
+        if (!response.Success && response.StatusCode != 460)
+            throw new RetailCrmException(path, response);
+        var uploaded = new Dictionary<string, long>();
+        if (response.Body?[uploadedKey] is JsonArray list)
+            foreach (var item in list.OfType<JsonObject>())
+                if (item["externalId"]?.ToString() is { } externalId && item["id"] is { } id)
+                    uploaded[externalId] = id.GetValue<long>();
+        var failed = new Dictionary<string, UploadFailure>();
+        if (response.StatusCode == 460)
+        {
+            var messages = response.Errors.Values.ToList();
+            var failedIds = (response.Body?[failedKey] as JsonArray)?.OfType<JsonObject>()
+                .Select(f => f["externalId"]?.ToString()).OfType<string>().ToHashSet() ?? [];
+            // Entities neither uploaded nor listed as failed are failures too: the answer cannot be trusted for them.
+            failedIds.UnionWith(entities.Select(e => e.ExternalId).Where(id => !uploaded.ContainsKey(id)));
+            foreach (var externalId in failedIds)
+            {
+                var exists = messages.Any(m => m.Contains($"externalId={externalId} already exists", StringComparison.OrdinalIgnoreCase));
+                failed[externalId] = new UploadFailure(exists, response);
+            }
+        }
+        return new UploadResult(uploaded, failed);
+    }
+
     private async Task<JsonObject?> GetEntityAsync(string resource, string key, string identifier, string by, string? site,
         CancellationToken ct)
     {
@@ -89,6 +137,15 @@ public sealed class RetailCrmClient(IHttpClientFactory httpClientFactory)
             ? id.GetValue<long>()
             : throw new RetailCrmException(operation, response);
 }
+
+/// <summary>What an upload created (externalId → RetailCRM id) and what it did not.</summary>
+public sealed record UploadResult(IReadOnlyDictionary<string, long> Uploaded, IReadOnlyDictionary<string, UploadFailure> Failed);
+
+/// <summary>
+/// One entity an upload did not create: <see cref="AlreadyExists"/> when its externalId is taken (edit it instead);
+/// otherwise a validation error whose message cannot be attributed to one entity when several failed.
+/// </summary>
+public sealed record UploadFailure(bool AlreadyExists, RetailCrmResponse Response);
 
 public class RetailCrmException(string operation, RetailCrmResponse response)
     : ExternalCallException("RetailCRM", operation, response.Describe(), response.StatusCode, response.RawBody)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -9,26 +10,29 @@ using Microsoft.Extensions.Options;
 namespace BitrixRetailCrm.Storage;
 
 /// <summary>
-/// The storage account behind AzureWebJobsStorage, shared by the queue trigger, our queues and our tables.
-/// Tables and queues are created on first use, once per process.
+/// The storage account behind AzureWebJobsStorage, shared by the queue trigger, our queues, our tables and the catalogue
+/// blob. Tables, queues and blob containers are created on first use, once per process.
 /// </summary>
-public sealed class StorageClients(TableServiceClient tables, QueueServiceClient queues)
+public sealed class StorageClients(TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs)
 {
     /// <summary>The setting (connection name) the Functions host and our own clients read.</summary>
     public const string ConnectionName = "AzureWebJobsStorage";
 
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<QueueClient>>> _queues = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<BlobContainerClient>>> _containers = new();
 
     public TableServiceClient Tables => tables;
     public QueueServiceClient Queues => queues;
+    public BlobServiceClient Blobs => blobs;
 
     // Base64 matches the trigger's messageEncoding in host.json; a mismatch sends every message to -poison.
     private static QueueClientOptions QueueOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
 
     public static StorageClients FromConnectionString(string connectionString) => new(
         new TableServiceClient(connectionString),
-        new QueueServiceClient(connectionString, QueueOptions()));
+        new QueueServiceClient(connectionString, QueueOptions()),
+        new BlobServiceClient(connectionString));
 
     /// <summary>
     /// The same connection forms the Functions host accepts for <c>AzureWebJobsStorage</c>: a connection string as the
@@ -44,7 +48,8 @@ public sealed class StorageClients(TableServiceClient tables, QueueServiceClient
         var credential = endpoints.CreateCredential();
         return new StorageClients(
             new TableServiceClient(endpoints.TableServiceUri, credential),
-            new QueueServiceClient(endpoints.QueueServiceUri, credential, QueueOptions()));
+            new QueueServiceClient(endpoints.QueueServiceUri, credential, QueueOptions()),
+            new BlobServiceClient(endpoints.BlobServiceUri, credential));
     }
 
     public Task<TableClient> TableAsync(string name, CancellationToken ct) =>
@@ -52,6 +57,14 @@ public sealed class StorageClients(TableServiceClient tables, QueueServiceClient
         {
             var client = tables.GetTableClient(n);
             await client.CreateIfNotExistsAsync(ct);
+            return client;
+        })).Value;
+
+    public Task<BlobContainerClient> ContainerAsync(string name, CancellationToken ct) =>
+        _containers.GetOrAdd(name, n => new Lazy<Task<BlobContainerClient>>(async () =>
+        {
+            var client = blobs.GetBlobContainerClient(n);
+            await client.CreateIfNotExistsAsync(cancellationToken: ct);
             return client;
         })).Value;
 

@@ -45,6 +45,41 @@ internal sealed class BitrixListQuery
         return new BitrixOutcome(result, matching.Length, next);
     }
 
+    /// <summary>
+    /// For large tables kept in <paramref name="key"/> order: when the query asks for that order, only the rows a page
+    /// needs are rendered (start=-1 stops after 50); any other order falls back to sorting everything, as Run does.
+    /// </summary>
+    public BitrixOutcome RunPresorted(string key, Func<IReadOnlyList<long>?, long?, IEnumerable<JsonObject>> candidates, string resultKey)
+    {
+        if (ordering.Count != 1 || ordering[0].Field != key || ordering[0].Descending)
+            return Run(candidates(null, null), resultKey);
+        IEnumerable<JsonObject> matching = candidates(ValuesIn(key), ExclusiveLowerBound(key)).Where(Matches);
+        if (start < 0)
+            return BitrixOutcome.Ok(new JsonObject { [resultKey] = new JsonArray([.. matching.Take(PageSize).Select(Project)]) });
+        // Counted row by row: holding every rendered row just to learn the total would cost more than the page.
+        JsonArray page = [];
+        int total = 0;
+        foreach (JsonObject row in matching)
+        {
+            if (total >= start && page.Count < PageSize)
+                page.Add(Project(row));
+            total++;
+        }
+        return new BitrixOutcome(new JsonObject { [resultKey] = page }, total, start + PageSize < total ? start + PageSize : null);
+    }
+
+    /// <summary>The ids of an "@key" condition, sorted; null when there is none.</summary>
+    private IReadOnlyList<long>? ValuesIn(string key) =>
+        conditions.Where(c => c.Field == key && c.Operator == "@").Select(c => Items(c.Value)).FirstOrDefault() is { } items
+            ? [.. items.Select(i => long.TryParse(i, out long n) ? n : (long?)null).OfType<long>().Distinct().Order()]
+            : null;
+
+    /// <summary>The lower bound of a "&gt;key" or "&gt;=key" condition, as "key greater than"; null when there is none.</summary>
+    private long? ExclusiveLowerBound(string key) =>
+        conditions.Where(c => c.Field == key && c.Operator is ">" or ">=")
+            .Select(c => JsonValues.AsDecimal(c.Value) is { } n ? (long)Math.Floor(n) - (c.Operator == ">=" ? 1 : 0) : (long?)null)
+            .FirstOrDefault();
+
     /// <summary>For the UPPER_CASE methods that answer a bare array without paging.</summary>
     public JsonArray RunUnpaged(IEnumerable<JsonObject> rows) => [.. Sort(rows.Where(Matches)).Select(Project)];
 

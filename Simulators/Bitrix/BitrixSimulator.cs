@@ -21,6 +21,7 @@ public sealed class BitrixSimulator : IAsyncDisposable
         events = new BitrixEventSender(options);
         methods = new BitrixMethods(options, orders, events.PostInBackground);
         methods.Register("batch", new BitrixBatch(methods).Run);
+        Catalog.Register(methods);
         RequestJournal journal = new();
         host = new SimulatorHost(options, journal, BitrixFormat.Json, BitrixFormat.FaultBody, new BitrixApi(options, methods, journal).Map);
         if (options.SeedDemoOrders)
@@ -32,6 +33,9 @@ public sealed class BitrixSimulator : IAsyncDisposable
     }
 
     public BitrixSimulatorOptions Options { get; }
+
+    /// <summary>Sections, products, variations, prices and stocks served by the catalog.* methods.</summary>
+    public BitrixCatalog Catalog { get; } = new();
 
     public SimulatorFaults Faults => host.Faults;
 

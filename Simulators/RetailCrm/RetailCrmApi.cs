@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace BitrixRetailCrm.Simulators.RetailCrm;
 
 /// <summary>Routes of API v5 and what runs in front of every method: API key check and the per-key rate limit.</summary>
-internal sealed class RetailCrmApi(RetailCrmSimulatorOptions options, RetailCrmState state, RequestJournal journal)
+internal sealed class RetailCrmApi(RetailCrmSimulatorOptions options, RetailCrmState state, RetailCrmCatalogStore store, RequestJournal journal)
 {
     private readonly SlidingWindowRateLimiter limiter = new(() => options.RequestsPerSecondPerKey);
 
@@ -19,6 +19,7 @@ internal sealed class RetailCrmApi(RetailCrmSimulatorOptions options, RetailCrmS
         new RetailCrmOrderEndpoints(state).Map(v5, Handle);
         new RetailCrmCustomerEndpoints(state).Map(v5, Handle);
         new RetailCrmReferenceEndpoints(options).Map(v5, Handle);
+        store.Map(v5, Handle);
         app.MapFallback(context => WriteAsync(context, new RetailCrmReply(404, RetailCrmFormat.Error("API method not found"))));
     }
 

@@ -17,11 +17,14 @@ public sealed class RetailCrmSimulator : IAsyncDisposable
         Options = options;
         state = new RetailCrmState(options);
         RequestJournal journal = new();
-        RetailCrmApi api = new(options, state, journal);
+        RetailCrmApi api = new(options, state, Store, journal);
         host = new SimulatorHost(options, journal, RetailCrmFormat.Json, RetailCrmApi.FaultBody, api.Map);
     }
 
     public RetailCrmSimulatorOptions Options { get; }
+
+    /// <summary>Known offers and what store/inventories/upload and store/prices/upload received.</summary>
+    public RetailCrmCatalogStore Store { get; } = new();
 
     public SimulatorFaults Faults => host.Faults;
 

@@ -30,11 +30,16 @@ param bitrixWebhookUrl string
 @secure()
 param bitrixApplicationToken string
 
+@description('Key of the ICML feed URL RetailCRM downloads (Catalog__FeedKey). Empty: keep the stored secret.')
+@secure()
+param catalogFeedKey string
+
 var secretNames = {
   retailCrmApiKey: 'retailcrm-api-key'
   retailCrmWebhookSecret: 'retailcrm-webhook-secret'
   bitrixWebhookUrl: 'bitrix-webhook-url'
   bitrixApplicationToken: 'bitrix-application-token'
+  catalogFeedKey: 'catalog-feed-key'
 }
 
 resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
@@ -87,6 +92,14 @@ resource bitrixApplicationTokenSecret 'Microsoft.KeyVault/vaults/secrets@2025-05
   }
 }
 
+resource catalogFeedKeySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(catalogFeedKey)) {
+  parent: vault
+  name: secretNames.catalogFeedKey
+  properties: {
+    value: catalogFeedKey
+  }
+}
+
 output id string = vault.id
 output name string = vault.name
 
@@ -96,4 +109,5 @@ output secretUris object = {
   retailCrmWebhookSecret: '${vault.properties.vaultUri}secrets/${secretNames.retailCrmWebhookSecret}'
   bitrixWebhookUrl: '${vault.properties.vaultUri}secrets/${secretNames.bitrixWebhookUrl}'
   bitrixApplicationToken: '${vault.properties.vaultUri}secrets/${secretNames.bitrixApplicationToken}'
+  catalogFeedKey: '${vault.properties.vaultUri}secrets/${secretNames.catalogFeedKey}'
 }

@@ -1,0 +1,390 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BitrixRetailCrm.Bitrix;
+using BitrixRetailCrm.Configuration;
+using BitrixRetailCrm.LocalRunner;
+using BitrixRetailCrm.LocalRunner.DevStorage;
+using BitrixRetailCrm.Mapping;
+using BitrixRetailCrm.RetailCrm;
+using BitrixRetailCrm.Simulators.Bitrix;
+using BitrixRetailCrm.Simulators.RetailCrm;
+using BitrixRetailCrm.Sync;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BitrixRetailCrm.Benchmarks;
+
+/// <summary>
+/// The sale-day peak (issue 5): N orders saved 2-3 times each in Bitrix, hooks fired as fast as the hook accepts them,
+/// RetailCRM slow (3-5 s) and limited (10 req/s, 503 beyond), Bitrix limited (burst 50, 2/s). Everything runs in this
+/// process on loopback: Azurite, both simulators and the local runner (hook route + WebJobs queue listener).
+/// </summary>
+public static class SaleDayBenchmark
+{
+    public const string Summary =
+        "[--orders 800] [--saves 2-3] [--crm-latency 3-5] [--crm-rps 10] [--bitrix-burst 50] [--bitrix-rps 2] " +
+        "[--bitrix-latency 0.05-0.15] [--design batched|agent] [--senders 4] [--timeout 600] [--agent-time-limit 120] " +
+        "[--crm-outage SECONDS] [--json-only] [--verbose]";
+
+    private sealed record Settings(int Orders, (int Min, int Max) Saves, (double Min, double Max) CrmLatency, int CrmRps,
+        int BitrixBurst, int BitrixRps, (double Min, double Max) BitrixLatency, string Design, int Senders, double Timeout,
+        double AgentTimeLimit, double CrmOutage, bool JsonOnly, bool Verbose);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        Settings s;
+        try
+        {
+            s = Parse(args);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or IndexOutOfRangeException)
+        {
+            Console.Error.WriteLine($"sale-day: {ex.Message}\nusage: sale-day {Summary}");
+            return 2;
+        }
+        var report = await RunAsync(s);
+        if (!s.JsonOnly) PrintTable(report);
+        Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        return report["lost"]!.GetValue<int>() == 0 && report["duplicated"]!.GetValue<int>() == 0 ? 0 : 1;
+    }
+
+    private static Settings Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected '{args[i]}'");
+            var key = args[i][2..];
+            if (key is "json-only" or "verbose") { values[key] = "true"; continue; }
+            values[key] = args[++i];
+        }
+        string Get(string key, string fallback) => values.Remove(key, out var v) ? v : fallback;
+        (double, double) Range(string text)
+        {
+            var parts = text.Split('-');
+            var min = double.Parse(parts[0], CultureInfo.InvariantCulture);
+            return (min, parts.Length > 1 ? double.Parse(parts[1], CultureInfo.InvariantCulture) : min);
+        }
+        var saves = Range(Get("saves", "2-3"));
+        var settings = new Settings(
+            int.Parse(Get("orders", "800"), CultureInfo.InvariantCulture),
+            ((int)saves.Item1, (int)saves.Item2),
+            Range(Get("crm-latency", "3-5")),
+            int.Parse(Get("crm-rps", "10"), CultureInfo.InvariantCulture),
+            int.Parse(Get("bitrix-burst", "50"), CultureInfo.InvariantCulture),
+            int.Parse(Get("bitrix-rps", "2"), CultureInfo.InvariantCulture),
+            Range(Get("bitrix-latency", "0.05-0.15")),
+            Get("design", "batched"),
+            int.Parse(Get("senders", "4"), CultureInfo.InvariantCulture),
+            double.Parse(Get("timeout", "600"), CultureInfo.InvariantCulture),
+            double.Parse(Get("agent-time-limit", "120"), CultureInfo.InvariantCulture),
+            double.Parse(Get("crm-outage", "0"), CultureInfo.InvariantCulture),
+            Get("json-only", "false") == "true",
+            Get("verbose", "false") == "true");
+        if (values.Count > 0) throw new ArgumentException($"unknown option --{values.Keys.First()}");
+        if (settings.Design is not ("batched" or "agent")) throw new ArgumentException("--design is batched or agent");
+        return settings;
+    }
+
+    private static async Task<JsonObject> RunAsync(Settings s)
+    {
+        Log(s, $"sale-day: {s.Orders} orders × {s.Saves.Min}-{s.Saves.Max} saves, design {s.Design}; " +
+            $"RetailCRM {s.CrmLatency.Min}-{s.CrmLatency.Max} s, {s.CrmRps} req/s; Bitrix burst {s.BitrixBurst}, {s.BitrixRps}/s");
+        await using var azurite = await Azurite.StartAsync();
+        var crmOptions = new RetailCrmSimulatorOptions { RequestsPerSecondPerKey = s.CrmRps };
+        crmOptions.SetLatency(TimeSpan.FromSeconds(s.CrmLatency.Min), TimeSpan.FromSeconds(s.CrmLatency.Max));
+        var bitrixOptions = new BitrixSimulatorOptions { BurstLimit = s.BitrixBurst, DrainPerSecond = s.BitrixRps, SeedDemoOrders = false };
+        bitrixOptions.SetLatency(TimeSpan.FromSeconds(s.BitrixLatency.Min), TimeSpan.FromSeconds(s.BitrixLatency.Max));
+        await using var crm = await RetailCrmSimulator.StartAsync(crmOptions);
+        await using var bitrix = await BitrixSimulator.StartAsync(bitrixOptions);
+
+        const int firstId = 100_001;
+        var ids = Enumerable.Range(firstId, s.Orders).ToList();
+        var expected = new Dictionary<string, JsonObject>();
+        foreach (var id in ids)
+        {
+            var order = SampleOrders.Create(id);
+            bitrix.PutOrder(order);
+            expected[id.ToString(CultureInfo.InvariantCulture)] = order;
+        }
+
+        var functionKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        var runner = LocalRunnerApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["urls"] = "http://127.0.0.1:0",
+                ["AzureWebJobsStorage"] = azurite.ConnectionString,
+                ["OrdersQueueName"] = "bitrix-orders",
+                ["StatusQueueName"] = "retailcrm-status",
+                ["Bitrix:WebhookUrl"] = bitrix.WebhookUrl.ToString(),
+                ["Bitrix:ApplicationToken"] = bitrix.Options.ApplicationToken,
+                ["Bitrix:Burst"] = s.BitrixBurst.ToString(CultureInfo.InvariantCulture),
+                ["Bitrix:RequestsPerSecond"] = s.BitrixRps.ToString(CultureInfo.InvariantCulture),
+                ["RetailCrm:Url"] = crm.BaseUrl.ToString(),
+                ["RetailCrm:ApiKey"] = crm.Options.ApiKey,
+                ["RetailCrm:RequestsPerSecond"] = s.CrmRps.ToString(CultureInfo.InvariantCulture),
+                ["RetailCrm:WebhookSecret"] = functionKey + functionKey,
+                ["LocalRunner:FunctionKey"] = functionKey,
+                ["StatusSync:HistoryPollInterval"] = "01:00:00",
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Azure.Core"] = "Error",
+                ["Logging:LogLevel:BitrixRetailCrm.Sync.OrderPushHandler"] = s.Verbose ? "Debug" : "Warning",
+            });
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ");
+            builder.Logging.AddFilter((category, level) => level >= LogLevel.Error
+                || (s.Verbose && category == "BitrixRetailCrm.Sync.OrderPushHandler" && level == LogLevel.Debug));
+            if (s.Design == "agent") // the old design has no queue function: the hooks only queue, the agent reads Bitrix itself
+                builder.Services.AddSingleton<Microsoft.Azure.WebJobs.ITypeLocator>(new NoJobs());
+        });
+        await runner.StartAsync();
+        try
+        {
+            var address = runner.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            var hookUrl = new Uri($"{address.TrimEnd('/')}/api/bitrix/order-saved?code={functionKey}");
+
+            // Warm-up: one hook through the whole path, so JIT and table creation are not measured.
+            var warm = SampleOrders.Create(99_999);
+            bitrix.PutOrder(warm);
+            await (await bitrix.SendOrderSavedEventAsync(hookUrl, 99_999)).Content.ReadAsStringAsync();
+            if (s.Design == "batched")
+                await WaitAsync(() => crm.FindOrder("99999") is not null, TimeSpan.FromSeconds(60));
+            var crmBaseline = crm.Requests.Count;
+            var crmLimitedBaseline = crm.RateLimitedResponses;
+            var bitrixBaseline = bitrix.TotalRequests;
+            var bitrixLimitedBaseline = bitrix.RateLimitedResponses;
+
+            // 2-3 saves per order, back to back as Bitrix fires them during checkout, spread over the senders.
+            var hooks = new List<int>();
+            var random = new Random(42);
+            foreach (var id in ids)
+                for (var i = random.Next(s.Saves.Min, s.Saves.Max + 1); i > 0; i--) hooks.Add(id);
+            var acks = new ConcurrentBag<double>();
+            var failedHooks = 0;
+            var next = -1;
+            var clock = Stopwatch.StartNew();
+            Task outage = Task.CompletedTask;
+            if (s.CrmOutage > 0)
+                outage = Task.Run(async () =>
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                    Log(s, $"RetailCRM down: connection refused for {s.CrmOutage / 2:0} s, then 503 for {s.CrmOutage / 2:0} s");
+                    await crm.Faults.StopListeningAsync();
+                    await Task.Delay(TimeSpan.FromSeconds(s.CrmOutage / 2));
+                    crm.Faults.FailFor(TimeSpan.FromSeconds(s.CrmOutage / 2));
+                    await crm.Faults.ResumeListeningAsync();
+                });
+            Task agent = s.Design == "agent" ? Task.Run(() => RunAgentAsync(runner.Services, ids, s, clock)) : Task.CompletedTask;
+            await Task.WhenAll(Enumerable.Range(0, s.Senders).Select(_ => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < hooks.Count)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    using var response = await bitrix.SendOrderSavedEventAsync(hookUrl, hooks[i]);
+                    acks.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    if ((int)response.StatusCode != 202) Interlocked.Increment(ref failedHooks);
+                }
+            })));
+            var lastHook = clock.Elapsed.TotalSeconds;
+            Log(s, $"{hooks.Count} hooks sent in {lastHook:0.0} s; waiting for RetailCRM");
+
+            var limit = s.Design == "agent" ? s.AgentTimeLimit : s.Timeout;
+            var delivered = await WaitForContentAsync(crm, expected, clock, TimeSpan.FromSeconds(limit), s);
+            var allIn = clock.Elapsed.TotalSeconds;
+            var complete = delivered == s.Orders;
+            await outage;
+            if (s.Design == "batched")
+            {
+                // Let the remaining duplicate messages finish before counting requests and duplicates.
+                var queue = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, "bitrix-orders");
+                await WaitAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, TimeSpan.FromSeconds(60));
+                await Task.Delay(TimeSpan.FromSeconds(Math.Max(2, s.CrmLatency.Max * 2 + 1)));
+            }
+            var crmRequests = crm.Requests.Count - crmBaseline;
+            var bitrixRequests = bitrix.TotalRequests - bitrixBaseline;
+            var duplicated = crm.Orders.GroupBy(o => o["externalId"]?.ToString()).Count(g => g.Count() > 1);
+            var lost = complete || s.Design == "batched" ? s.Orders - CountDelivered(crm, expected) : 0;
+            var sorted = acks.OrderBy(a => a).ToList();
+            var report = new JsonObject
+            {
+                ["design"] = s.Design,
+                ["orders"] = s.Orders,
+                ["hooks"] = hooks.Count,
+                ["hooksRefused"] = failedHooks,
+                ["crmLatencySeconds"] = $"{s.CrmLatency.Min}-{s.CrmLatency.Max}",
+                ["crmRequestsPerSecondLimit"] = s.CrmRps,
+                ["bitrixLimit"] = $"burst {s.BitrixBurst}, {s.BitrixRps}/s",
+                ["crmOutageSeconds"] = s.CrmOutage,
+                ["hookAckP50Ms"] = Round(Percentile(sorted, 0.50)),
+                ["hookAckP99Ms"] = Round(Percentile(sorted, 0.99)),
+                ["hookAckMaxMs"] = Round(sorted.Count == 0 ? 0 : sorted[^1]),
+                ["hooksSentSeconds"] = Round(lastHook),
+                ["deliveredOrders"] = delivered,
+                ["secondsUntilAllInCrmAfterLastHook"] = complete ? Round(allIn - lastHook) : null,
+                ["projectedSecondsUntilAllInCrm"] = complete ? null : delivered == 0 ? null : Round(allIn * s.Orders / delivered - lastHook),
+                ["crmRequests"] = crmRequests,
+                ["crmRequestsPerOrder"] = Round(crmRequests / (double)Math.Max(delivered, 1), 3),
+                ["bitrixRequests"] = bitrixRequests,
+                ["bitrixRequestsPerOrder"] = Round(bitrixRequests / (double)Math.Max(delivered, 1), 3),
+                ["crm503"] = crm.RateLimitedResponses - crmLimitedBaseline,
+                ["bitrix503"] = bitrix.RateLimitedResponses - bitrixLimitedBaseline,
+                ["batches"] = s.Design == "batched" ? runner.Services.GetRequiredService<OrderPushHandler>().BatchesStarted : null,
+                ["lost"] = lost,
+                ["duplicated"] = duplicated,
+                ["cpuCount"] = Environment.ProcessorCount,
+            };
+            if (!complete && s.Design == "agent")
+                report["note"] = $"agent run stopped after {limit:0} s (--agent-time-limit); time projected from its rate";
+            await agent.WaitAsync(TimeSpan.FromSeconds(1)).ContinueWith(_ => { });
+            return report;
+        }
+        finally
+        {
+            await runner.StopAsync();
+            await runner.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The old integration's agent for comparison: every 10 s it takes the next 10 changed orders and pushes them one
+    /// after another with per-order calls (sale.order.get; customers get + create/edit; orders get + create/edit).
+    /// </summary>
+    private static async Task RunAgentAsync(IServiceProvider services, List<int> ids, Settings s, Stopwatch clock)
+    {
+        var bitrix = services.GetRequiredService<BitrixClient>();
+        var crm = services.GetRequiredService<RetailCrmClient>();
+        var mappings = services.GetRequiredService<MappingStore>();
+        var sync = services.GetRequiredService<IOptions<SyncOptions>>().Value;
+        var options = new OrderMappingOptions
+        {
+            NumberTemplate = sync.OrderNumberTemplate,
+            CrmTimeZone = TimeZoneInfo.FindSystemTimeZoneById(services.GetRequiredService<IOptions<RetailCrmOptions>>().Value.TimeZone),
+        };
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        var limit = TimeSpan.FromSeconds(s.AgentTimeLimit);
+        for (var start = 0; start < ids.Count && clock.Elapsed < limit; start += 10)
+        {
+            foreach (var id in ids.Skip(start).Take(10))
+            {
+                if (clock.Elapsed >= limit) return;
+                try
+                {
+                    var mapped = OrderMapper.Map(await bitrix.GetOrderAsync(id.ToString(CultureInfo.InvariantCulture), default),
+                        await mappings.GetAsync(default), options);
+                    if (mapped.Customer is { } customer)
+                    {
+                        if (await crm.GetCustomerAsync(customer.ExternalId, mapped.Site, default) is null)
+                            await crm.CreateCustomerAsync(customer, mapped.Site, default);
+                        else
+                            await crm.EditCustomerAsync(customer, mapped.Site, default);
+                    }
+                    if (await crm.GetOrderAsync(mapped.Order.ExternalId, mapped.Site, default) is null)
+                        await crm.CreateOrderAsync(mapped.Order, mapped.Site, default);
+                    else
+                        await crm.EditOrderAsync(mapped.Order, mapped.Site, default);
+                }
+                catch (Exception ex)
+                {
+                    Log(s, $"agent: order {id} failed ({ex.Message}); next run");
+                }
+            }
+            await timer.WaitForNextTickAsync();
+        }
+    }
+
+    private static async Task<int> WaitForContentAsync(RetailCrmSimulator crm, Dictionary<string, JsonObject> expected, Stopwatch clock,
+        TimeSpan limit, Settings s)
+    {
+        var lastReport = TimeSpan.Zero;
+        while (true)
+        {
+            var delivered = CountDelivered(crm, expected);
+            if (delivered == expected.Count || clock.Elapsed > limit) return delivered;
+            if (clock.Elapsed - lastReport > TimeSpan.FromSeconds(10))
+            {
+                lastReport = clock.Elapsed;
+                Log(s, $"  {clock.Elapsed.TotalSeconds:0} s: {delivered}/{expected.Count} orders in RetailCRM");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Orders in RetailCRM with the right content: number, customer, item count and quantities, status.</summary>
+    private static int CountDelivered(RetailCrmSimulator crm, Dictionary<string, JsonObject> expected) =>
+        expected.Count(e => crm.FindOrder(e.Key) is { } order && Matches(order, e.Value));
+
+    private static bool Matches(JsonObject crmOrder, JsonObject bitrixOrder)
+    {
+        var basket = bitrixOrder["basketItems"]!.AsArray();
+        var items = crmOrder["items"]?.AsArray();
+        return crmOrder["number"]?.ToString() == bitrixOrder["accountNumber"]?.ToString()
+            && crmOrder["customer"]?["externalId"]?.ToString() == bitrixOrder["userId"]?.ToString()
+            && crmOrder["status"]?.ToString() == "new"
+            && items is not null && items.Count == basket.Count
+            && items.Zip(basket).All(p => decimal.Parse(p.First!["quantity"]!.ToString(), CultureInfo.InvariantCulture)
+                == decimal.Parse(p.Second!["quantity"]!.ToString(), CultureInfo.InvariantCulture));
+    }
+
+    private static void PrintTable(JsonObject r)
+    {
+        string V(string key) => r[key]?.ToString() ?? "—";
+        var rows = new (string, string, string)[]
+        {
+            ("design", V("design"), ""),
+            ("orders / hooks", $"{V("orders")} / {V("hooks")}", ""),
+            ("hook ack p50 / p99 / max (ms)", $"{V("hookAckP50Ms")} / {V("hookAckP99Ms")} / {V("hookAckMaxMs")}", "p99 < 20"),
+            ("hooks sent in (s)", V("hooksSentSeconds"), ""),
+            ("all in RetailCRM after last hook (s)", r["secondsUntilAllInCrmAfterLastHook"] is null
+                ? $"— ({V("deliveredOrders")} delivered; projected {V("projectedSecondsUntilAllInCrm")})"
+                : V("secondsUntilAllInCrmAfterLastHook"), "< 30"),
+            ("RetailCRM requests (per order)", $"{V("crmRequests")} ({V("crmRequestsPerOrder")})", "≤ 0.25"),
+            ("Bitrix requests (per order)", $"{V("bitrixRequests")} ({V("bitrixRequestsPerOrder")})", "≤ 0.1"),
+            ("503s received RetailCRM / Bitrix", $"{V("crm503")} / {V("bitrix503")}", ""),
+            ("push batches", V("batches"), ""),
+            ("lost / duplicated", $"{V("lost")} / {V("duplicated")}", "0 / 0"),
+        };
+        var width = rows.Max(x => x.Item1.Length);
+        var valueWidth = Math.Max(12, rows.Max(x => x.Item2.Length));
+        Console.WriteLine($"| {"metric".PadRight(width)} | {"value".PadRight(valueWidth)} | target   |");
+        Console.WriteLine($"|{new string('-', width + 2)}|{new string('-', valueWidth + 2)}|----------|");
+        foreach (var (name, value, target) in rows)
+            Console.WriteLine($"| {name.PadRight(width)} | {value.PadRight(valueWidth)} | {target,-8} |");
+        if (r["note"] is { } note) Console.WriteLine(note);
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static double Round(double value, int digits = 1) => Math.Round(value, digits);
+
+    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout) =>
+        await WaitAsync(() => Task.FromResult(condition()), timeout);
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition() && DateTime.UtcNow < deadline) await Task.Delay(100);
+    }
+
+    private static void Log(Settings s, string line)
+    {
+        if (!s.JsonOnly) Console.Error.WriteLine(line);
+    }
+
+    private sealed class NoJobs : Microsoft.Azure.WebJobs.ITypeLocator
+    {
+        public IReadOnlyList<Type> GetTypes() => [];
+    }
+}

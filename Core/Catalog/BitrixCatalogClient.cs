@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json.Nodes;
+using BitrixRetailCrm.Bitrix;
+using BitrixRetailCrm.Http;
+using Flurl.Http;
+using Microsoft.Extensions.Options;
+
+namespace BitrixRetailCrm.Catalog;
+
+/// <summary>
+/// One catalog.* list query: its method, the key of the rows under result, the field it is paged by, and fixed
+/// parameters as query-string pairs (PHP bracket keys: "filter[iblockId]", "select[]").
+/// </summary>
+public sealed record BitrixListRequest(string Method, string ResultKey, string KeyField, IReadOnlyList<KeyValuePair<string, string>> Parameters)
+{
+    public static KeyValuePair<string, string> P(string key, object value) =>
+        new(key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+}
+
+/// <summary>
+/// The catalogue over Bitrix REST, the cheap way (bitrix-api.md §3.1, §5.1): every HTTP request is a batch of up to 50
+/// commands, pages are ordered by their key and continue with filter[&gt;key] instead of an offset, and start=-1 skips
+/// Bitrix's COUNT(*). Chained pages refer to the previous page's last key ($result[p0][rows][49][id]), so one request
+/// fetches 50 pages without waiting for each. All calls go through the "bitrix" HttpClient and its rate limiter.
+/// </summary>
+public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IOptions<CatalogOptions> options)
+{
+    public const int PageSize = 50;
+    private const int MaxCommands = 50;
+
+    /// <summary>HTTP requests this instance sent (each batch is one), for the benchmark and the logs.</summary>
+    public int Requests => _requests;
+    private int _requests;
+
+    /// <summary>
+    /// Every row of the query in key order, one window (a batch's worth of pages) at a time, so the caller can work on
+    /// 2,500 rows while never holding the catalogue. The first request fetches one page with start=0 to learn the total;
+    /// later batches carry exactly as many pages as remain.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<JsonObject>> ScanAsync(BitrixListRequest request, [EnumeratorCancellation] CancellationToken ct)
+    {
+        string? last = null;
+        int? remaining = null;
+        while (remaining is null or > 0)
+        {
+            var pages = remaining is null ? 1 : Math.Min(options.Value.PagesPerBatch, (remaining.Value + PageSize - 1) / PageSize);
+            var commands = Enumerable.Range(0, pages).Select(i => ($"p{i}", PageCommand(request, i, last, countTotal: remaining is null))).ToList();
+            var batch = await BatchAsync(commands, ct);
+            remaining ??= batch.Total("p0") ?? int.MaxValue;
+            var window = new List<JsonObject>(pages * PageSize);
+            foreach (var (key, _) in commands)
+            {
+                var rows = batch.Rows(key, request.ResultKey);
+                window.AddRange(rows);
+                remaining -= rows.Count;
+                if (rows.Count < PageSize) remaining = 0; // a short page is the last; later chained pages are void
+                if (remaining <= 0) break;
+                last = rows[^1][request.KeyField]?.ToString();
+            }
+            if (window.Count > 0) yield return window;
+        }
+    }
+
+    /// <summary>
+    /// The rows whose <paramref name="idField"/> is one of <paramref name="ids"/>: 50 ids per command (filter[@field]),
+    /// 50 commands per request; a command with more than a page of rows is continued with its result_next.
+    /// </summary>
+    public async IAsyncEnumerable<JsonObject> ByIdsAsync(BitrixListRequest request, string idField, IEnumerable<long> ids,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var pending = new Queue<(string Command, int Start)>(ids.Distinct().Chunk(PageSize)
+            .Select(chunk => (IdsCommand(request, idField, chunk), 0)));
+        while (pending.Count > 0)
+        {
+            var commands = new List<(string Key, string Command, int Start)>();
+            while (pending.Count > 0 && commands.Count < MaxCommands)
+            {
+                var (command, start) = pending.Dequeue();
+                commands.Add(($"q{commands.Count}", command, start));
+            }
+            var batch = await BatchAsync(commands.Select(c => (c.Key, $"{c.Command}&start={c.Start}")).ToList(), ct);
+            foreach (var (key, command, _) in commands)
+            {
+                foreach (var row in batch.Rows(key, request.ResultKey)) yield return row;
+                if (batch.Next(key) is { } next) pending.Enqueue((command, next));
+            }
+        }
+    }
+
+    private static string PageCommand(BitrixListRequest request, int index, string? last, bool countTotal)
+    {
+        var query = new StringBuilder(Query(request.Method, request.Parameters));
+        query.Append('&').Append(Escape($"order[{request.KeyField}]")).Append("=asc");
+        query.Append("&start=").Append(countTotal && index == 0 ? "0" : "-1");
+        var after = index > 0 ? $"$result[p{index - 1}][{request.ResultKey}][{PageSize - 1}][{request.KeyField}]"
+            : last is null ? null : Escape(last);
+        if (after is not null) query.Append('&').Append(Escape($"filter[>{request.KeyField}]")).Append('=').Append(after);
+        return query.ToString();
+    }
+
+    private static string IdsCommand(BitrixListRequest request, string idField, long[] ids) =>
+        Query(request.Method, request.Parameters.Concat(ids.Select((id, i) => BitrixListRequest.P($"filter[@{idField}][{i}]", id))));
+
+    private static string Query(string method, IEnumerable<KeyValuePair<string, string>> parameters) =>
+        method + "?" + string.Join('&', parameters.Select(p => $"{Escape(p.Key)}={Escape(p.Value)}"));
+
+    private static string Escape(string text) => Uri.EscapeDataString(text);
+
+    private async Task<BitrixBatchResult> BatchAsync(IReadOnlyList<(string Key, string Command)> commands, CancellationToken ct)
+    {
+        var cmd = new JsonObject();
+        foreach (var (key, command) in commands) cmd[key] = command;
+        var body = new JsonObject { ["halt"] = 1, ["cmd"] = cmd }.ToJsonString();
+        Interlocked.Increment(ref _requests);
+        using var flurl = new FlurlClient(httpClientFactory.CreateClient(BitrixClient.HttpClientName));
+        var (status, text) = await FlurlCalls.SendAsync("Bitrix", "batch", () => flurl.Request("batch")
+            .AllowAnyHttpStatus()
+            .PostAsync(new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken: ct));
+        var error = BitrixError.TryParse(text);
+        if (status != 200 || error is not null || JsonNode.Parse(text)?["result"] is not JsonObject result)
+            throw new ExternalCallException("Bitrix", "batch",
+                error is null ? $"HTTP {status}" : $"HTTP {status} {error.Code}: {error.Description}", status, text);
+        return BitrixBatchResult.From(result, text);
+    }
+}
+
+/// <summary>The batch envelope; PHP serialises its empty members as [] rather than {}.</summary>
+internal sealed record BitrixBatchResult(JsonObject Results, JsonObject Totals, JsonObject Nexts)
+{
+    public static BitrixBatchResult From(JsonObject result, string raw)
+    {
+        // halt=1: the first failing command stops the batch, and a half-read catalogue must not become a feed.
+        if (result["result_error"] is JsonObject { Count: > 0 } errors)
+        {
+            var (key, value) = errors.First();
+            throw new ExternalCallException("Bitrix", "batch",
+                $"command {key}: {value?["error"]}: {value?["error_description"]}", 200, raw);
+        }
+        return new(result["result"] as JsonObject ?? [], result["result_total"] as JsonObject ?? [], result["result_next"] as JsonObject ?? []);
+    }
+
+    /// <summary>Rows of one command; catalog.section.list's published sample has no "sections" wrapper, so a bare array is accepted too.</summary>
+    public IReadOnlyList<JsonObject> Rows(string key, string resultKey) => Results[key] switch
+    {
+        JsonObject wrapped => (wrapped[resultKey] as JsonArray ?? []).OfType<JsonObject>().ToList(),
+        JsonArray bare => bare.OfType<JsonObject>().ToList(),
+        _ => [],
+    };
+
+    public int? Total(string key) => Totals[key] is JsonValue v && int.TryParse(v.ToString(), out var n) ? n : null;
+
+    public int? Next(string key) => Nexts[key] is JsonValue v && int.TryParse(v.ToString(), out var n) ? n : null;
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using static BitrixRetailCrm.Catalog.BitrixListRequest;
+
+namespace BitrixRetailCrm.Catalog;
+
+public sealed record CatalogPushResult(int Sent, int Removed, int NotFound);
+
+/// <summary>
+/// Sends only what changed: the Bitrix values of one warehouse or price type, in offer-id order, are merged with what was
+/// last pushed (same order, from <see cref="CatalogStateStore"/>); new and changed values, and offers that disappeared,
+/// go to RetailCRM 250 at a time, and each accepted chunk is recorded. Offers RetailCRM does not know (notFoundOffers) are
+/// logged, counted and recorded like the rest, so they are sent again only when their value changes, not on every run.
+/// </summary>
+public sealed class CatalogPush(CatalogStateStore state, ILogger<CatalogPush> log)
+{
+    private static readonly Meter Meter = new("BitrixRetailCrm.Catalog");
+    private static readonly Counter<int> NotFoundCounter = Meter.CreateCounter<int>("catalog.offers.not_found",
+        description: "Offers RetailCRM reported as notFoundOffers in stock and price uploads");
+
+    public async Task<CatalogPushResult> PushAsync(string partition, IAsyncEnumerable<OfferValue> current,
+        Func<IReadOnlyList<OfferValue>, CancellationToken, Task<StoreUploadResult>> upload, CancellationToken ct)
+    {
+        int sent = 0, removed = 0, notFound = 0;
+        var chunk = new List<OfferValue>(RetailCrmStoreClient.MaxOffersPerCall);
+        async Task FlushAsync()
+        {
+            var result = await upload(chunk, ct);
+            if (result.NotFound.Count > 0)
+            {
+                notFound += result.NotFound.Count;
+                NotFoundCounter.Add(result.NotFound.Count, new KeyValuePair<string, object?>("partition", partition));
+                log.LogWarning("{Partition}: RetailCRM does not know {Count} offer(s), e.g. {Sample}; they are sent again when they change",
+                    partition, result.NotFound.Count, string.Join(", ", result.NotFound.Take(10)));
+            }
+            await state.SaveAsync(partition, chunk, ct);
+            sent += chunk.Count;
+            removed += chunk.Count(c => c.Value is null);
+            chunk.Clear();
+        }
+        await foreach (var change in ChangesAsync(current, state.ReadAsync(partition, ct), ct))
+        {
+            chunk.Add(change);
+            if (chunk.Count == RetailCrmStoreClient.MaxOffersPerCall) await FlushAsync();
+        }
+        if (chunk.Count > 0) await FlushAsync();
+        if (sent > 0) log.LogInformation("{Partition}: pushed {Sent} changed offer(s), {Removed} gone, {NotFound} unknown to RetailCRM", partition, sent, removed, notFound);
+        return new CatalogPushResult(sent, removed, notFound);
+    }
+
+    /// <summary>Merge of two ascending streams: values that are new or differ, and pushed offers Bitrix no longer has (Value null).</summary>
+    internal static async IAsyncEnumerable<OfferValue> ChangesAsync(IAsyncEnumerable<OfferValue> current, IAsyncEnumerable<OfferValue> pushed,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var now = current.GetAsyncEnumerator(ct);
+        await using var before = pushed.GetAsyncEnumerator(ct);
+        bool hasNow = await now.MoveNextAsync(), hasBefore = await before.MoveNextAsync();
+        while (hasNow || hasBefore)
+        {
+            var order = !hasBefore ? -1 : !hasNow ? 1 : now.Current.OfferId.CompareTo(before.Current.OfferId);
+            if (order < 0 || (order == 0 && now.Current.Value != before.Current.Value)) yield return now.Current;
+            else if (order > 0) yield return before.Current with { Value = null };
+            if (order <= 0) hasNow = await now.MoveNextAsync();
+            if (order >= 0) hasBefore = await before.MoveNextAsync();
+        }
+    }
+}
+
+/// <summary>Stocks per mapped warehouse → store/inventories/upload; an offer gone from Bitrix is sent as available 0.</summary>
+public sealed class StockPusher(BitrixCatalogClient bitrix, RetailCrmStoreClient crm, CatalogPush push, IOptions<CatalogOptions> options)
+{
+    public async Task<CatalogPushResult> RunAsync(CancellationToken ct)
+    {
+        var total = new CatalogPushResult(0, 0, 0);
+        foreach (var (storeId, code) in options.Value.WarehouseMap)
+        {
+            var request = new BitrixListRequest("catalog.storeproduct.list", "storeProducts", "productId",
+                [P("filter[storeId]", storeId), P("select[]", "productId"), P("select[]", "amount")]);
+            var result = await push.PushAsync($"stock-{code}", CatalogScan.ValuesAsync(bitrix, request, "amount", ct),
+                (chunk, token) => crm.UploadInventoriesAsync(Inventories(chunk, code), options.Value.Site, token), ct);
+            total = CatalogScan.Add(total, result);
+        }
+        return total;
+    }
+
+    private static JsonArray Inventories(IEnumerable<OfferValue> chunk, string code) => [.. chunk.Select(c => new JsonObject
+    {
+        ["externalId"] = c.OfferId.ToString(CultureInfo.InvariantCulture),
+        ["stores"] = new JsonArray(new JsonObject { ["code"] = code, ["available"] = c.Value is null ? 0 : decimal.Parse(c.Value, CultureInfo.InvariantCulture) }),
+    })];
+}
+
+/// <summary>Prices per mapped price type → store/prices/upload; a price gone from Bitrix is sent as remove:true.</summary>
+public sealed class PricePusher(BitrixCatalogClient bitrix, RetailCrmStoreClient crm, CatalogPush push, IOptions<CatalogOptions> options)
+{
+    public async Task<CatalogPushResult> RunAsync(CancellationToken ct)
+    {
+        var total = new CatalogPushResult(0, 0, 0);
+        foreach (var (priceTypeId, code) in options.Value.PriceTypeMap)
+        {
+            // Keyed by productId, so of quantity-range prices (several rows per offer and type) only the first is pushed.
+            var request = new BitrixListRequest("catalog.price.list", "prices", "productId",
+                [P("filter[catalogGroupId]", priceTypeId), P("select[]", "productId"), P("select[]", "price")]);
+            var result = await push.PushAsync($"price-{code}", CatalogScan.ValuesAsync(bitrix, request, "price", ct),
+                (chunk, token) => crm.UploadPricesAsync(Prices(chunk, code), token), ct);
+            total = CatalogScan.Add(total, result);
+        }
+        return total;
+    }
+
+    private JsonArray Prices(IEnumerable<OfferValue> chunk, string code) => [.. chunk.Select(c =>
+    {
+        var entry = new JsonObject { ["externalId"] = c.OfferId.ToString(CultureInfo.InvariantCulture) };
+        if (options.Value.Site is { } site) entry["site"] = site;
+        entry["prices"] = new JsonArray(c.Value is null
+            ? new JsonObject { ["code"] = code, ["remove"] = true }
+            : new JsonObject { ["code"] = code, ["price"] = decimal.Parse(c.Value, CultureInfo.InvariantCulture) });
+        return entry;
+    })];
+}
+
+internal static class CatalogScan
+{
+    /// <summary>A scan keyed by productId as (offer, value) pairs in ascending offer order.</summary>
+    public static async IAsyncEnumerable<OfferValue> ValuesAsync(BitrixCatalogClient bitrix, BitrixListRequest request, string field,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var window in bitrix.ScanAsync(request, ct))
+            foreach (var row in window)
+                if (CatalogElement.Long(row["productId"]) is { } id)
+                    yield return new OfferValue(id, (CatalogElement.Decimal(row[field]) ?? 0).ToString("0.############", CultureInfo.InvariantCulture));
+    }
+
+    public static CatalogPushResult Add(CatalogPushResult a, CatalogPushResult b) =>
+        new(a.Sent + b.Sent, a.Removed + b.Removed, a.NotFound + b.NotFound);
+}

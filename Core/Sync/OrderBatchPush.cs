@@ -1,0 +1,391 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using BitrixRetailCrm.Bitrix;
+using BitrixRetailCrm.Configuration;
+using BitrixRetailCrm.Http;
+using BitrixRetailCrm.Mapping;
+using BitrixRetailCrm.RetailCrm;
+using BitrixRetailCrm.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BitrixRetailCrm.Sync;
+
+/// <summary>
+/// Pushes a batch of distinct orders: lease each order's orderstate row (ETag, across instances), read them all with
+/// one Bitrix <c>batch</c>, map and hash them, skip the unchanged ones and the echoes of RetailCRM's own status, write
+/// the changed customers with customers/upload and the new orders with orders/upload (HTTP 460 partial answers are
+/// handled per order: "already exists" becomes an edit, any other failure is retried alone with orders/create so that
+/// only that order fails, with RetailCRM's own message), edit the orders RetailCRM already has and that really
+/// changed, and save each order's state. Every order gets its own <see cref="PushResult"/>.
+/// </summary>
+internal sealed class OrderBatchPush(
+    BitrixClient bitrix,
+    RetailCrmClient crm,
+    MappingStore mappings,
+    OrderStateStore states,
+    StatusStateStore statusStates,
+    IOptions<SyncOptions> sync,
+    IOptions<RetailCrmOptions> retailCrm,
+    TimeProvider clock,
+    ILogger log)
+{
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(5);
+    private const int MaxCachedCustomers = 10_000;
+
+    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly Lazy<OrderMappingOptions> _mappingOptions = new(() => new OrderMappingOptions
+    {
+        NumberTemplate = sync.Value.OrderNumberTemplate,
+        CrmTimeZone = TimeZoneInfo.FindSystemTimeZoneById(retailCrm.Value.TimeZone),
+    });
+
+    /// <summary>
+    /// Customers this process has written (or is writing), by site and externalId, with the hash of what was sent. Many
+    /// orders share a customer; an equal hash means the customer in RetailCRM already has this content, so no write.
+    /// An in-flight entry is awaited rather than written twice; a failed write is forgotten.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, CustomerWrite> _customers = new();
+
+    private sealed record CustomerWrite(string Hash, Task Written);
+
+    private sealed class Work(OrderMessage message)
+    {
+        public string Id { get; } = message.OrderId;
+        public OrderPushState? State;
+        public MappedOrder? Mapped;
+        public string? OrderHash;
+        public string? CustomerHash;
+        public long? CrmId;
+        public PushOutcome? Outcome;
+        public Exception? Error;
+        public bool Open => Error is null && Outcome is null;
+    }
+
+    public async Task<IReadOnlyDictionary<string, PushResult>> PushAsync(IReadOnlyList<OrderMessage> messages, CancellationToken ct)
+    {
+        var work = messages.Select(m => new Work(m)).ToList();
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            await ForEachAsync(work, async w => w.State = await states.AcquireAsync(w.Id, _owner, LeaseDuration, ct));
+            var leased = Stopwatch.GetElapsedTime(started);
+            await ReadAndMapAsync(work.Where(w => w.Open).ToList(), ct);
+            var read = Stopwatch.GetElapsedTime(started);
+            await ForEachAsync(work.Where(w => w.Open), w => SkipUnchangedAsync(w, ct));
+            await WriteCustomersAsync(work.Where(w => w.Open && w.Mapped!.Customer is not null && w.CustomerHash != w.State!.CustomerHash).ToList(), ct);
+            var customers = Stopwatch.GetElapsedTime(started);
+            await WriteOrdersAsync(work.Where(w => w.Open).ToList(), ct);
+            var written = Stopwatch.GetElapsedTime(started);
+            await FinishAsync(work, ct);
+            log.LogDebug("Batch of {Count}: leased {Leased:0.00} s, read {Read:0.00} s, customers {Customers:0.00} s, orders {Written:0.00} s, saved {Saved:0.00} s",
+                work.Count, leased.TotalSeconds, read.TotalSeconds, customers.TotalSeconds, written.TotalSeconds,
+                Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+        catch
+        {
+            // Cancelled (shutdown) or a bug: give every lease back so the retried messages are not "busy" for minutes.
+            await Task.WhenAll(work.Where(w => w.State is not null).Select(async w =>
+            {
+                try { await states.ReleaseAsync(w.State!, CancellationToken.None); }
+                catch (Exception ex) { log.LogWarning("Could not release the lease of order {OrderId}: {Error}", w.Id, ex.Message); }
+            }));
+            throw;
+        }
+        log.LogDebug("Pushed a batch of {Count} orders: {Created} created, {Updated} updated, {Unchanged} unchanged, {Failed} failed",
+            work.Count, work.Count(w => w.Outcome == PushOutcome.Created), work.Count(w => w.Outcome == PushOutcome.Updated),
+            work.Count(w => w.Outcome == PushOutcome.Unchanged), work.Count(w => w.Error is not null));
+        return work.ToDictionary(w => w.Id, w => w.Error is not null ? PushResult.Failed(w.Error)
+            : w.Outcome is { } outcome ? new PushResult(outcome)
+            : PushResult.Failed(new InvalidOperationException($"order {w.Id} was left without an outcome")));
+    }
+
+    private async Task ReadAndMapAsync(List<Work> work, CancellationToken ct)
+    {
+        foreach (var w in work.Where(w => !long.TryParse(w.Id, out _)))
+            w.Error = new FormatException($"Order id '{w.Id}' is not a number");
+        work = work.Where(w => w.Error is null).ToList();
+        if (work.Count == 0) return;
+        IReadOnlyDictionary<string, BitrixOrderResult> orders;
+        MappingSet mappingSet;
+        try
+        {
+            orders = await bitrix.GetOrdersAsync(work.Select(w => w.Id).ToList(), ct);
+            mappingSet = await mappings.GetAsync(ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            foreach (var w in work) w.Error = ex;
+            return;
+        }
+        foreach (var w in work)
+        {
+            try
+            {
+                var read = orders[w.Id];
+                if (read.Error is not null) throw read.Error;
+                w.Mapped = OrderMapper.Map(read.Order!, mappingSet, _mappingOptions.Value);
+                w.OrderHash = Hash(w.Mapped.Site, CrmJson.Serialize(w.Mapped.Order));
+                w.CustomerHash = w.Mapped.Customer is null ? null : Hash(w.Mapped.Site, CrmJson.Serialize(w.Mapped.Customer));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                w.Error = ex;
+            }
+        }
+    }
+
+    private async Task SkipUnchangedAsync(Work w, CancellationToken ct)
+    {
+        var state = w.State!;
+        if (state.OrderHash == w.OrderHash && state.CustomerHash == w.CustomerHash)
+        {
+            w.Outcome = PushOutcome.Unchanged;
+            log.LogInformation("Order {OrderId} unchanged since {PushedAt}; no RetailCRM write", w.Id, state.PushedAt);
+            return;
+        }
+        if (w.CustomerHash == state.CustomerHash && await IsEchoOfRetailCrmStatusAsync(w.Id, w.Mapped!, state, ct))
+        {
+            await states.SaveAsync(state with { OrderHash = w.OrderHash, PushedStatus = w.Mapped!.Order.Status }, ct);
+            w.State = null; // saved: nothing left to release
+            w.Outcome = PushOutcome.Unchanged;
+            log.LogInformation("Order {OrderId} only took status {Status} from RetailCRM; no RetailCRM write",
+                w.Id, w.Mapped.Order.Status);
+        }
+    }
+
+    /// <summary>
+    /// Our own sale.order.update comes back as an OnSaleOrderSaved hook. When the only difference from the last push is
+    /// the status RetailCRM itself gave the order, pushing it back would be a write that changes nothing.
+    /// </summary>
+    private async Task<bool> IsEchoOfRetailCrmStatusAsync(string orderId, MappedOrder mapped, OrderPushState state, CancellationToken ct)
+    {
+        if (state.OrderHash is null || mapped.Order.Status == state.PushedStatus) return false;
+        var applied = await statusStates.GetAsync(orderId, ct);
+        return applied?.CrmStatus == mapped.Order.Status
+            && Hash(mapped.Site, CrmJson.Serialize(mapped.Order with { Status = state.PushedStatus })) == state.OrderHash;
+    }
+
+    // ---- customers ----------------------------------------------------------------------------------------------
+
+    private async Task WriteCustomersAsync(List<Work> work, CancellationToken ct)
+    {
+        if (work.Count == 0) return;
+        var owned = new Dictionary<string, (CrmCustomer Customer, string Site, TaskCompletionSource Done)>();
+        var waits = new List<(Work Work, Task Written)>();
+        foreach (var w in work)
+        {
+            var key = $"{w.Mapped!.Site}\n{w.Mapped.Customer!.ExternalId}";
+            while (true)
+            {
+                if (_customers.TryGetValue(key, out var existing) && existing.Hash == w.CustomerHash)
+                {
+                    waits.Add((w, existing.Written));
+                    break;
+                }
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var entry = new CustomerWrite(w.CustomerHash!, done.Task);
+                var added = existing is null ? _customers.TryAdd(key, entry) : _customers.TryUpdate(key, entry, existing);
+                if (!added) continue;
+                owned[key] = (w.Mapped.Customer, w.Mapped.Site, done);
+                waits.Add((w, done.Task));
+                break;
+            }
+        }
+        if (_customers.Count > MaxCachedCustomers)
+            foreach (var (key, entry) in _customers)
+                if (entry.Written.IsCompleted && !owned.ContainsKey(key)) _customers.TryRemove(KeyValuePair.Create(key, entry));
+
+        var chunks = owned.GroupBy(o => o.Value.Site).SelectMany(site => site.Chunk(RetailCrmClient.MaxUploadBatch)
+            .Select(chunk => (Site: site.Key, Items: chunk)));
+        await Task.WhenAll(chunks.Select(chunk => UploadCustomersAsync(chunk.Site, chunk.Items, ct)));
+
+        foreach (var (w, written) in waits)
+        {
+            try { await written; }
+            catch (Exception ex) { w.Error = ex; }
+        }
+    }
+
+    private async Task UploadCustomersAsync(string site,
+        KeyValuePair<string, (CrmCustomer Customer, string Site, TaskCompletionSource Done)>[] items, CancellationToken ct)
+    {
+        UploadResult? result = null;
+        Exception? whole = null;
+        try
+        {
+            result = await crm.UploadCustomersAsync(items.Select(i => i.Value.Customer).ToList(), site, ct);
+        }
+        catch (Exception ex)
+        {
+            whole = ex;
+        }
+        await Task.WhenAll(items.Select(async item =>
+        {
+            var (key, (customer, _, done)) = item;
+            try
+            {
+                if (whole is not null)
+                {
+                    // A refusal of the whole request (not a rate limit or an outage): write this customer alone.
+                    if (whole is ExternalCallException { IsTransient: false }) await UpsertCustomerAsync(customer, site, ct);
+                    else throw whole;
+                }
+                else if (result!.Failed.TryGetValue(customer.ExternalId, out var failure))
+                {
+                    if (failure.AlreadyExists) await crm.EditCustomerAsync(customer, site, ct);
+                    else await UpsertCustomerAsync(customer, site, ct); // alone, to get its own error
+                }
+                done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                if (_customers.TryGetValue(key, out var entry) && entry.Written == done.Task)
+                    _customers.TryRemove(KeyValuePair.Create(key, entry));
+                done.TrySetException(ex);
+            }
+        }));
+    }
+
+    private async Task UpsertCustomerAsync(CrmCustomer customer, string site, CancellationToken ct)
+    {
+        if (await crm.GetCustomerAsync(customer.ExternalId, site, ct) is not null)
+            await crm.EditCustomerAsync(customer, site, ct);
+        else
+            await crm.CreateCustomerAsync(customer, site, ct);
+    }
+
+    // ---- orders -------------------------------------------------------------------------------------------------
+
+    private async Task WriteOrdersAsync(List<Work> work, CancellationToken ct)
+    {
+        foreach (var w in work.Where(w => w.OrderHash == w.State!.OrderHash))
+        {
+            // Only the customer changed, and it was written above.
+            w.CrmId = w.State!.CrmId;
+            w.Outcome = PushOutcome.Updated;
+        }
+        var changed = work.Where(w => w.Outcome is null).ToList();
+        var uploads = changed.Where(w => w.State!.CrmId is null)
+            .GroupBy(w => w.Mapped!.Site)
+            .SelectMany(site => site.Chunk(RetailCrmClient.MaxUploadBatch).Select(chunk => UploadOrdersAsync(site.Key, chunk, ct)));
+        var edits = changed.Where(w => w.State!.CrmId is not null).Select(w => Attempt(w, async () =>
+        {
+            w.CrmId = await crm.EditOrderAsync(w.Mapped!.Order, w.Mapped.Site, ct);
+            w.Outcome = PushOutcome.Updated;
+        }));
+        await Task.WhenAll(uploads.Concat(edits));
+    }
+
+    /// <summary>
+    /// New orders with one orders/upload. An order whose earlier create had an unknown outcome (timeout) is found by
+    /// its "already exists" and edited, so it is never duplicated.
+    /// </summary>
+    private async Task UploadOrdersAsync(string site, Work[] chunk, CancellationToken ct)
+    {
+        UploadResult result;
+        try
+        {
+            result = await crm.UploadOrdersAsync(chunk.Select(w => w.Mapped!.Order).ToList(), site, ct);
+        }
+        catch (ExternalCallException refused) when (!refused.IsTransient)
+        {
+            // The whole request was refused: each order alone, so that only the bad ones fail.
+            await Task.WhenAll(chunk.Select(w => Attempt(w, () => CreateOrEditAsync(w, ct))));
+            return;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            foreach (var w in chunk) w.Error = ex;
+            return;
+        }
+        await Task.WhenAll(chunk.Select(w => Attempt(w, async () =>
+        {
+            var externalId = w.Mapped!.Order.ExternalId;
+            if (result.Uploaded.TryGetValue(externalId, out var id))
+            {
+                (w.CrmId, w.Outcome) = (id, PushOutcome.Created);
+            }
+            else if (result.Failed.TryGetValue(externalId, out var failure) && failure.AlreadyExists)
+            {
+                w.CrmId = await crm.EditOrderAsync(w.Mapped.Order, w.Mapped.Site, ct);
+                w.Outcome = PushOutcome.Updated;
+            }
+            else
+            {
+                // A validation error in the 460 answer names fields, not orders: create this one alone for its own answer.
+                await CreateOrEditAsync(w, ct);
+            }
+        })));
+    }
+
+    private async Task CreateOrEditAsync(Work w, CancellationToken ct)
+    {
+        var (order, site) = (w.Mapped!.Order, w.Mapped.Site);
+        try
+        {
+            (w.CrmId, w.Outcome) = (await crm.CreateOrderAsync(order, site, ct), PushOutcome.Created);
+        }
+        catch (OrderAlreadyExistsException)
+        {
+            (w.CrmId, w.Outcome) = (await crm.EditOrderAsync(order, site, ct), PushOutcome.Updated);
+        }
+    }
+
+    private static async Task Attempt(Work w, Func<Task> action)
+    {
+        try { await action(); }
+        catch (Exception ex) when (ex is not OperationCanceledException) { w.Error = ex; }
+    }
+
+    // ---- state --------------------------------------------------------------------------------------------------
+
+    private async Task FinishAsync(List<Work> work, CancellationToken ct) =>
+        await ForEachAsync(work.Where(w => w.State is not null), async w =>
+        {
+            var state = w.State!;
+            w.State = null;
+            if (w.Error is not null || w.Outcome == PushOutcome.Unchanged)
+            {
+                await states.ReleaseAsync(state, CancellationToken.None);
+                return;
+            }
+            try
+            {
+                await states.SaveAsync(state with
+                {
+                    CrmId = w.CrmId, OrderHash = w.OrderHash, CustomerHash = w.CustomerHash, PushedStatus = w.Mapped!.Order.Status,
+                    PushedAt = clock.GetUtcNow(),
+                }, ct);
+            }
+            catch
+            {
+                await states.ReleaseAsync(state, CancellationToken.None);
+                throw;
+            }
+            log.LogInformation("Order {OrderId} {Outcome} in RetailCRM as {CrmId}, {Direction}",
+                w.Id, w.Outcome, w.CrmId, SyncDirection.BitrixToRetailCrm);
+        });
+
+    /// <summary>
+    /// Runs <paramref name="action"/> (orderstate reads and writes) for every order; an exception fails only that order.
+    /// At most <see cref="MaxStorageCalls"/> run at once per instance, so a batch of 50 does not queue 100 table calls in
+    /// front of the hook's queue writes on the same storage account.
+    /// </summary>
+    private Task ForEachAsync(IEnumerable<Work> work, Func<Work, Task> action) =>
+        Task.WhenAll(work.ToList().Select(async w =>
+        {
+            await _storageCalls.WaitAsync(CancellationToken.None);
+            try { await action(w); }
+            catch (Exception ex) when (ex is not OperationCanceledException) { w.Error ??= ex; w.Outcome = null; }
+            finally { _storageCalls.Release(); }
+        }));
+
+    private const int MaxStorageCalls = 16;
+    private readonly SemaphoreSlim _storageCalls = new(MaxStorageCalls, MaxStorageCalls);
+
+    internal static string Hash(string site, string json) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{site}\n{json}")));
+}
