@@ -4,7 +4,7 @@ using BitrixRetailCrm.Simulators.RetailCrm;
 
 // Runs both simulators for the demo and manual testing:
 //   dotnet run --project Simulators -- --retailcrm-port 7071 --bitrix-port 7072 [--retailcrm-latency 3-5] [--bitrix-limit 50/2]
-//   [--bitrix-event-url http://localhost:7075/api/bitrix/events]
+//   [--bitrix-event-url http://localhost:7075/api/bitrix/events] [--bitrix-catalog-offers 100000]
 SimulatorCommandLine commandLine;
 try
 {
@@ -27,6 +27,7 @@ Console.CancelKeyPress += (_, e) =>
 
 await using RetailCrmSimulator retailCrm = await RetailCrmSimulator.StartAsync(commandLine.RetailCrmOptions(defaultPort: 7071), shutdown.Token);
 await using BitrixSimulator bitrix = await BitrixSimulator.StartAsync(commandLine.BitrixOptions(defaultPort: 7072), shutdown.Token);
+commandLine.GenerateCatalog(bitrix);
 
 foreach (string line in SimulatorCommandLine.Describe(retailCrm, bitrix))
     Console.WriteLine(line);

@@ -16,10 +16,15 @@ public sealed class SimulatorCommandLine
         "  --bitrix-port N               Bitrix simulator port (0 = a free one)\n" +
         "  --bitrix-latency MIN[-MAX]    Bitrix response latency in seconds\n" +
         "  --bitrix-limit BURST[/DRAIN]  Bitrix leaky-bucket limit, e.g. 50/2\n" +
-        "  --bitrix-event-url URL        where ONSALEORDERSAVED is posted after sale.order.update";
+        "  --bitrix-event-url URL        where ONSALEORDERSAVED is posted after sale.order.update\n" +
+        "  --bitrix-catalog-offers N     generate a catalogue of N variations (see BitrixCatalog.Generate)\n" +
+        "  --bitrix-catalog-per-product K  variations per parent product in that catalogue (default 4)";
 
     private static readonly string[] Names =
-        ["--retailcrm-port", "--retailcrm-latency", "--bitrix-port", "--bitrix-latency", "--bitrix-limit", "--bitrix-event-url"];
+        [
+            "--retailcrm-port", "--retailcrm-latency", "--bitrix-port", "--bitrix-latency", "--bitrix-limit", "--bitrix-event-url",
+            "--bitrix-catalog-offers", "--bitrix-catalog-per-product",
+        ];
 
     private readonly Dictionary<string, string> values;
 
@@ -80,6 +85,16 @@ public sealed class SimulatorCommandLine
         return options;
     }
 
+    /// <summary>
+    /// Fills the Bitrix catalogue when --bitrix-catalog-offers is given, so a benchmark can run the simulator (and its
+    /// catalogue's memory) in a process of its own.
+    /// </summary>
+    public void GenerateCatalog(BitrixSimulator bitrix)
+    {
+        if (Count("--bitrix-catalog-offers") is { } offers)
+            bitrix.Catalog.Generate(offers, Count("--bitrix-catalog-per-product") ?? 4);
+    }
+
     /// <summary>URLs, demo credentials (not secrets) and settings of running simulators, one line each.</summary>
     public static IEnumerable<string> Describe(RetailCrmSimulator retailCrm, BitrixSimulator bitrix)
     {
@@ -99,6 +114,8 @@ public sealed class SimulatorCommandLine
         Latency("--retailcrm-latency");
         Latency("--bitrix-latency");
         Range("--bitrix-limit", '/');
+        Count("--bitrix-catalog-offers");
+        Count("--bitrix-catalog-per-product");
         if (values.TryGetValue("--bitrix-event-url", out string? url) && !Uri.TryCreate(url, UriKind.Absolute, out _))
             throw new ArgumentException($"--bitrix-event-url: \"{url}\" is not an absolute URL");
     }
@@ -110,6 +127,15 @@ public sealed class SimulatorCommandLine
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port <= 65535
             ? port
             : throw new ArgumentException($"{name}: \"{text}\" is not a port number");
+    }
+
+    private int? Count(string name)
+    {
+        if (!values.TryGetValue(name, out string? text))
+            return null;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int count) && count > 0
+            ? count
+            : throw new ArgumentException($"{name}: \"{text}\" is not a positive whole number");
     }
 
     private (TimeSpan, TimeSpan)? Latency(string name) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using BitrixRetailCrm.Bitrix;
 using BitrixRetailCrm.Http;
@@ -37,9 +38,10 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
     /// <summary>
     /// Every row of the query in key order, one window (a batch's worth of pages) at a time, so the caller can work on
     /// 2,500 rows while never holding the catalogue. The first request fetches one page with start=0 to learn the total;
-    /// later batches carry exactly as many pages as remain.
+    /// later batches carry exactly as many pages as remain. A window's rows live in one pooled JsonDocument that is
+    /// released when the caller asks for the next window: Clone() a row to keep it longer.
     /// </summary>
-    public async IAsyncEnumerable<IReadOnlyList<JsonObject>> ScanAsync(BitrixListRequest request, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<IReadOnlyList<JsonElement>> ScanAsync(BitrixListRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
         string? last = null;
         int? remaining = null;
@@ -47,17 +49,18 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
         {
             var pages = remaining is null ? 1 : Math.Min(options.Value.PagesPerBatch, (remaining.Value + PageSize - 1) / PageSize);
             var commands = Enumerable.Range(0, pages).Select(i => ($"p{i}", PageCommand(request, i, last, countTotal: remaining is null))).ToList();
-            var batch = await BatchAsync(commands, ct);
+            using var batch = await BatchAsync(commands, ct);
             remaining ??= batch.Total("p0") ?? int.MaxValue;
-            var window = new List<JsonObject>(pages * PageSize);
+            var window = new List<JsonElement>(pages * PageSize);
             foreach (var (key, _) in commands)
             {
-                var rows = batch.Rows(key, request.ResultKey);
-                window.AddRange(rows);
-                remaining -= rows.Count;
-                if (rows.Count < PageSize) remaining = 0; // a short page is the last; later chained pages are void
+                var before = window.Count;
+                window.AddRange(batch.Rows(key, request.ResultKey));
+                var count = window.Count - before;
+                remaining -= count;
+                if (count < PageSize) remaining = 0; // a short page is the last; later chained pages are void
                 if (remaining <= 0) break;
-                last = rows[^1][request.KeyField]?.ToString();
+                last = CatalogElement.Text(CatalogElement.Field(window[^1], request.KeyField));
             }
             if (window.Count > 0) yield return window;
         }
@@ -65,9 +68,10 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
 
     /// <summary>
     /// The rows whose <paramref name="idField"/> is one of <paramref name="ids"/>: 50 ids per command (filter[@field]),
-    /// 50 commands per request; a command with more than a page of rows is continued with its result_next.
+    /// 50 commands per request; a command with more than a page of rows is continued with its result_next. A row is valid
+    /// until the next one is asked for (its batch's document is then released): Clone() it to keep it.
     /// </summary>
-    public async IAsyncEnumerable<JsonObject> ByIdsAsync(BitrixListRequest request, string idField, IEnumerable<long> ids,
+    public async IAsyncEnumerable<JsonElement> ByIdsAsync(BitrixListRequest request, string idField, IEnumerable<long> ids,
         [EnumeratorCancellation] CancellationToken ct)
     {
         var pending = new Queue<(string Command, int Start)>(ids.Distinct().Chunk(PageSize)
@@ -80,7 +84,7 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
                 var (command, start) = pending.Dequeue();
                 commands.Add(($"q{commands.Count}", command, start));
             }
-            var batch = await BatchAsync(commands.Select(c => (c.Key, $"{c.Command}&start={c.Start}")).ToList(), ct);
+            using var batch = await BatchAsync(commands.Select(c => (c.Key, $"{c.Command}&start={c.Start}")).ToList(), ct);
             foreach (var (key, command, _) in commands)
             {
                 foreach (var row in batch.Rows(key, request.ResultKey)) yield return row;
@@ -108,6 +112,11 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
 
     private static string Escape(string text) => Uri.EscapeDataString(text);
 
+    /// <summary>
+    /// Sends one batch and parses the answer straight from the response stream into a pooled JsonDocument: a 2,500-row
+    /// answer is megabytes, and reading it as a string first (then a node tree) put several large-object-heap copies of
+    /// every window in the working set.
+    /// </summary>
     private async Task<BitrixBatchResult> BatchAsync(IReadOnlyList<(string Key, string Command)> commands, CancellationToken ct)
     {
         var cmd = new JsonObject();
@@ -115,41 +124,84 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
         var body = new JsonObject { ["halt"] = 1, ["cmd"] = cmd }.ToJsonString();
         Interlocked.Increment(ref _requests);
         using var flurl = new FlurlClient(httpClientFactory.CreateClient(BitrixClient.HttpClientName));
-        var (status, text) = await FlurlCalls.SendAsync("Bitrix", "batch", () => flurl.Request("batch")
-            .AllowAnyHttpStatus()
-            .PostAsync(new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken: ct));
-        var error = BitrixError.TryParse(text);
-        if (status != 200 || error is not null || JsonNode.Parse(text)?["result"] is not JsonObject result)
-            throw new ExternalCallException("Bitrix", "batch",
-                error is null ? $"HTTP {status}" : $"HTTP {status} {error.Code}: {error.Description}", status, text);
-        return BitrixBatchResult.From(result, text);
+        using var response = await SendAsync(() => flurl.Request("batch").AllowAnyHttpStatus()
+            .PostAsync(new StringContent(body, Encoding.UTF8, "application/json"), HttpCompletionOption.ResponseHeadersRead, ct));
+        if (response.StatusCode != 200) throw Failure(response.StatusCode, await response.GetStringAsync());
+        var document = await JsonDocument.ParseAsync(await response.GetStreamAsync(), cancellationToken: ct);
+        try
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object || document.RootElement.TryGetProperty("error", out _)
+                || !document.RootElement.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Object)
+                throw Failure(200, document.RootElement.GetRawText());
+            return BitrixBatchResult.From(document, result);
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+    }
+
+    private static ExternalCallException Failure(int status, string text) =>
+        BitrixError.TryParse(text) is { } error
+            ? new ExternalCallException("Bitrix", "batch", $"HTTP {status} {error.Code}: {error.Description}", status, text)
+            : new ExternalCallException("Bitrix", "batch", $"HTTP {status}", status, text);
+
+    /// <summary>As FlurlCalls.SendAsync, which reads the body as a string: transport failures keep only their cause.</summary>
+    private static async Task<IFlurlResponse> SendAsync(Func<Task<IFlurlResponse>> send)
+    {
+        try
+        {
+            return await send();
+        }
+        catch (FlurlHttpException ex)
+        {
+            var cause = ex.InnerException ?? ex;
+            throw new ExternalCallException("Bitrix", "batch", $"{cause.GetType().Name}: {cause.Message}", inner: cause);
+        }
     }
 }
 
-/// <summary>The batch envelope; PHP serialises its empty members as [] rather than {}.</summary>
-internal sealed record BitrixBatchResult(JsonObject Results, JsonObject Totals, JsonObject Nexts)
+/// <summary>The batch envelope over its pooled document; PHP serialises its empty members as [] rather than {}.</summary>
+internal sealed class BitrixBatchResult : IDisposable
 {
-    public static BitrixBatchResult From(JsonObject result, string raw)
+    private readonly JsonDocument _document;
+    private readonly JsonElement _results, _totals, _nexts;
+
+    private BitrixBatchResult(JsonDocument document, JsonElement result)
+    {
+        _document = document;
+        _results = CatalogElement.Field(result, "result") ?? default;
+        _totals = CatalogElement.Field(result, "result_total") ?? default;
+        _nexts = CatalogElement.Field(result, "result_next") ?? default;
+    }
+
+    public static BitrixBatchResult From(JsonDocument document, JsonElement result)
     {
         // halt=1: the first failing command stops the batch, and a half-read catalogue must not become a feed.
-        if (result["result_error"] is JsonObject { Count: > 0 } errors)
-        {
-            var (key, value) = errors.First();
-            throw new ExternalCallException("Bitrix", "batch",
-                $"command {key}: {value?["error"]}: {value?["error_description"]}", 200, raw);
-        }
-        return new(result["result"] as JsonObject ?? [], result["result_total"] as JsonObject ?? [], result["result_next"] as JsonObject ?? []);
+        if (CatalogElement.Field(result, "result_error") is { ValueKind: JsonValueKind.Object } errors)
+            foreach (var first in errors.EnumerateObject())
+                throw new ExternalCallException("Bitrix", "batch",
+                    $"command {first.Name}: {CatalogElement.Field(first.Value, "error")}: {CatalogElement.Field(first.Value, "error_description")}",
+                    200, document.RootElement.GetRawText());
+        return new(document, result);
     }
 
     /// <summary>Rows of one command; catalog.section.list's published sample has no "sections" wrapper, so a bare array is accepted too.</summary>
-    public IReadOnlyList<JsonObject> Rows(string key, string resultKey) => Results[key] switch
+    public IEnumerable<JsonElement> Rows(string key, string resultKey) => CatalogElement.Field(_results, key) switch
     {
-        JsonObject wrapped => (wrapped[resultKey] as JsonArray ?? []).OfType<JsonObject>().ToList(),
-        JsonArray bare => bare.OfType<JsonObject>().ToList(),
-        _ => [],
+        { ValueKind: JsonValueKind.Object } wrapped => Objects(CatalogElement.Field(wrapped, resultKey)),
+        var bare => Objects(bare),
     };
 
-    public int? Total(string key) => Totals[key] is JsonValue v && int.TryParse(v.ToString(), out var n) ? n : null;
+    public int? Total(string key) => Count(CatalogElement.Field(_totals, key));
 
-    public int? Next(string key) => Nexts[key] is JsonValue v && int.TryParse(v.ToString(), out var n) ? n : null;
+    public int? Next(string key) => Count(CatalogElement.Field(_nexts, key));
+
+    public void Dispose() => _document.Dispose();
+
+    private static IEnumerable<JsonElement> Objects(JsonElement? array) =>
+        array is { ValueKind: JsonValueKind.Array } rows ? rows.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.Object) : [];
+
+    private static int? Count(JsonElement? value) => int.TryParse(CatalogElement.Text(value), out var n) ? n : null;
 }

@@ -131,8 +131,8 @@ internal static class CatalogScan
     {
         await foreach (var window in bitrix.ScanAsync(request, ct))
             foreach (var row in window)
-                if (CatalogElement.Long(row["productId"]) is { } id)
-                    yield return new OfferValue(id, (CatalogElement.Decimal(row[field]) ?? 0).ToString("0.############", CultureInfo.InvariantCulture));
+                if (CatalogElement.Long(CatalogElement.Field(row, "productId")) is { } id)
+                    yield return new OfferValue(id, (CatalogElement.Decimal(CatalogElement.Field(row, field)) ?? 0).ToString("0.############", CultureInfo.InvariantCulture));
     }
 
     public static CatalogPushResult Add(CatalogPushResult a, CatalogPushResult b) =>

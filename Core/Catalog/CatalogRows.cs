@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace BitrixRetailCrm.Catalog;
 
@@ -7,44 +7,57 @@ namespace BitrixRetailCrm.Catalog;
 /// A catalog.product.list / catalog.product.offer.list row, read tolerantly: Bitrix sends numbers as numbers or strings,
 /// "" or null for unset, and the SKU's parentId and every propertyNNN as {value, valueId} (a list when multiple).
 /// </summary>
-public sealed record CatalogElement(JsonObject Row)
+public sealed record CatalogElement(JsonElement Row)
 {
     /// <summary>catalog product type 3: a product with variations, which is never sold itself (its SKUs are).</summary>
     public const int TypeWithVariations = 3;
 
-    public long Id => Long(Row["id"]) ?? throw new FormatException("catalog row without id");
-    public long? ParentId => Long(Row["parentId"] is JsonObject link ? link["value"] : Row["parentId"]);
-    public long? SectionId => Long(Row["iblockSectionId"]);
-    public string? Name => Text(Row["name"]);
-    public string? Code => Text(Row["code"]);
-    public string? XmlId => Text(Row["xmlId"]);
-    public bool Active => Text(Row["active"]) != "N";
-    public decimal Quantity => Decimal(Row["quantity"]) ?? 0;
-    public decimal? PurchasePrice => Decimal(Row["purchasingPrice"]);
-    public long? VatId => Long(Row["vatId"]);
-    public long? MeasureId => Long(Row["measure"]);
-    public decimal? Weight => Decimal(Row["weight"]);
-    public decimal? Width => Decimal(Row["width"]);
-    public decimal? Height => Decimal(Row["height"]);
-    public decimal? Length => Decimal(Row["length"]);
-    public string? Picture => Text((Row["detailPicture"] ?? Row["previewPicture"]) is JsonObject file ? file["url"] : null);
+    public long Id => Long(Field(Row, "id")) ?? throw new FormatException("catalog row without id");
+    public long? ParentId => Long(Value(Field(Row, "parentId")));
+    public long? SectionId => Long(Field(Row, "iblockSectionId"));
+    public string? Name => Text(Field(Row, "name"));
+    public string? Code => Text(Field(Row, "code"));
+    public string? XmlId => Text(Field(Row, "xmlId"));
+    public bool Active => Text(Field(Row, "active")) != "N";
+    public decimal Quantity => Decimal(Field(Row, "quantity")) ?? 0;
+    public decimal? PurchasePrice => Decimal(Field(Row, "purchasingPrice"));
+    public long? VatId => Long(Field(Row, "vatId"));
+    public long? MeasureId => Long(Field(Row, "measure"));
+    public decimal? Weight => Decimal(Field(Row, "weight"));
+    public decimal? Width => Decimal(Field(Row, "width"));
+    public decimal? Height => Decimal(Field(Row, "height"));
+    public decimal? Length => Decimal(Field(Row, "length"));
+    public string? Picture => Text(File("detailPicture") ?? File("previewPicture"));
 
     /// <summary>Values of propertyNNN joined with ", " (multiple-value properties arrive as lists).</summary>
-    public string? Property(long id) => Row[$"property{id}"] switch
+    public string? Property(long id) => Field(Row, $"property{id}") switch
     {
-        JsonObject single => Text(single["value"]),
-        JsonArray many => many.Select(v => Text(v is JsonObject o ? o["value"] : v)).OfType<string>().ToList() is { Count: > 0 } values
+        { ValueKind: JsonValueKind.Array } many => many.EnumerateArray().Select(v => Text(Value(v))).OfType<string>().ToList() is { Count: > 0 } values
             ? string.Join(", ", values) : null,
-        var scalar => Text(scalar),
+        var single => Text(Value(single)),
     };
 
-    internal static string? Text(JsonNode? node) => node is JsonValue value && value.ToString() is { Length: > 0 } text ? text : null;
+    /// <summary>The member of an object row; null when the row is not an object, lacks it, or it is JSON null.</summary>
+    internal static JsonElement? Field(JsonElement? row, string name) =>
+        row is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
 
-    internal static long? Long(JsonNode? node) =>
+    internal static string? Text(JsonElement? node) => node switch
+    {
+        { ValueKind: JsonValueKind.String } s => s.GetString() is { Length: > 0 } text ? text : null,
+        { ValueKind: JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False } v => v.GetRawText(),
+        _ => null,
+    };
+
+    internal static long? Long(JsonElement? node) =>
         long.TryParse(Text(node), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
 
-    internal static decimal? Decimal(JsonNode? node) =>
+    internal static decimal? Decimal(JsonElement? node) =>
         decimal.TryParse(Text(node), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    /// <summary>parentId and propertyNNN arrive as {value, valueId}; a bare scalar is accepted as the value itself.</summary>
+    private static JsonElement? Value(JsonElement? node) => node is { ValueKind: JsonValueKind.Object } link ? Field(link, "value") : node;
+
+    private JsonElement? File(string name) => Field(Row, name) is { ValueKind: JsonValueKind.Object } file ? Field(file, "url") : null;
 }
 
 /// <summary>Small dictionaries read once per feed: VAT rates by id and units by measure id.</summary>

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Azure.Storage.Blobs.Specialized;
 using BitrixRetailCrm.Storage;
 using Microsoft.Extensions.Logging;
@@ -74,10 +74,11 @@ public sealed class IcmlFeedBuilder(
     private async Task<(long Products, long? Offers)> ResolveIblocksAsync(CancellationToken ct)
     {
         var catalogs = await AllAsync(new("catalog.catalog.list", "catalogs", "id", [P("select[]", "iblockId"), P("select[]", "productIblockId"), P("select[]", "id")]), ct);
-        long? Iblock(JsonObject c) => CatalogElement.Long(c["iblockId"]);
-        var products = options.Value.IblockId ?? catalogs.Where(c => CatalogElement.Long(c["productIblockId"]) is null).Select(Iblock).FirstOrDefault()
+        long? Iblock(JsonElement c) => CatalogElement.Long(CatalogElement.Field(c, "iblockId"));
+        long? ProductIblock(JsonElement c) => CatalogElement.Long(CatalogElement.Field(c, "productIblockId"));
+        var products = options.Value.IblockId ?? catalogs.Where(c => ProductIblock(c) is null).Select(Iblock).FirstOrDefault()
             ?? throw new InvalidOperationException("Bitrix has no product catalogue (catalog.catalog.list is empty); set Catalog__IblockId");
-        var offers = catalogs.Where(c => CatalogElement.Long(c["productIblockId"]) == products).Select(Iblock).FirstOrDefault();
+        var offers = catalogs.Where(c => ProductIblock(c) == products).Select(Iblock).FirstOrDefault();
         return (products, offers);
     }
 
@@ -85,11 +86,13 @@ public sealed class IcmlFeedBuilder(
     {
         var vats = await AllAsync(new("catalog.vat.list", "vats", "id", []), ct);
         var measures = await AllAsync(new("catalog.measure.list", "measures", "id", []), ct);
+        static long? Id(JsonElement row) => CatalogElement.Long(CatalogElement.Field(row, "id"));
+        static string Text(JsonElement row, string field) => CatalogElement.Text(CatalogElement.Field(row, field)) ?? "";
         return new CatalogReference(
-            vats.Where(v => CatalogElement.Long(v["id"]) is not null).ToDictionary(v => CatalogElement.Long(v["id"])!.Value,
-                v => CatalogElement.Decimal(v["rate"]) is { } rate ? rate.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) : "none"),
-            measures.Where(m => CatalogElement.Long(m["id"]) is not null).ToDictionary(m => CatalogElement.Long(m["id"])!.Value,
-                m => new IcmlUnit(CatalogElement.Text(m["code"]) ?? "", CatalogElement.Text(m["measureTitle"]) ?? "", CatalogElement.Text(m["symbol"]) ?? "")));
+            vats.Where(v => Id(v) is not null).ToDictionary(v => Id(v)!.Value,
+                v => CatalogElement.Decimal(CatalogElement.Field(v, "rate")) is { } rate ? rate.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) : "none"),
+            measures.Where(m => Id(m) is not null).ToDictionary(m => Id(m)!.Value,
+                m => new IcmlUnit(Text(m, "code"), Text(m, "measureTitle"), Text(m, "symbol"))));
     }
 
     private async Task<int> WriteCategoriesAsync(IcmlWriter icml, long iblock, CancellationToken ct)
@@ -100,8 +103,8 @@ public sealed class IcmlFeedBuilder(
         await foreach (var window in bitrix.ScanAsync(request, ct))
             foreach (var section in window)
             {
-                await icml.CategoryAsync(CatalogElement.Long(section["id"])!.Value, CatalogElement.Long(section["iblockSectionId"]),
-                    CatalogElement.Text(section["name"]) ?? "");
+                var category = new CatalogElement(section);
+                await icml.CategoryAsync(category.Id, category.SectionId, category.Name ?? "");
                 count++;
             }
         return count;
@@ -134,7 +137,10 @@ public sealed class IcmlFeedBuilder(
             var skus = window.Select(r => new CatalogElement(r)).Where(s => guard.IsNew(s.Id)).ToList();
             var parents = new Dictionary<long, CatalogElement>();
             await foreach (var row in bitrix.ByIdsAsync(parentsRequest, "id", skus.Select(s => s.ParentId).OfType<long>(), ct))
-                parents[new CatalogElement(row).Id] = new CatalogElement(row);
+            {
+                var parent = new CatalogElement(row.Clone()); // the row's batch document is released on the next row
+                parents[parent.Id] = parent;
+            }
             var prices = await PricesAsync(skus, ct);
             foreach (var sku in skus)
                 await icml.OfferAsync(builder.Build(sku, sku.ParentId is { } p ? parents.GetValueOrDefault(p) ?? sku : sku, PriceOf(prices, sku.Id)));
@@ -150,7 +156,7 @@ public sealed class IcmlFeedBuilder(
         var request = new BitrixListRequest("catalog.price.list", "prices", "id",
             [P("filter[catalogGroupId]", options.Value.BasePriceTypeId), P("select[]", "productId"), P("select[]", "price")]);
         await foreach (var row in bitrix.ByIdsAsync(request, "productId", elements.Select(e => e.Id), ct))
-            if (CatalogElement.Long(row["productId"]) is { } id && CatalogElement.Decimal(row["price"]) is { } price)
+            if (CatalogElement.Long(CatalogElement.Field(row, "productId")) is { } id && CatalogElement.Decimal(CatalogElement.Field(row, "price")) is { } price)
                 prices.TryAdd(id, price);
         return prices;
     }
@@ -167,10 +173,11 @@ public sealed class IcmlFeedBuilder(
         return new BitrixListRequest(method, method.EndsWith("offer.list", StringComparison.Ordinal) ? "offers" : "products", "id", parameters);
     }
 
-    private async Task<List<JsonObject>> AllAsync(BitrixListRequest request, CancellationToken ct)
+    /// <summary>A small list (catalogues, VAT rates, units) kept whole: its rows are cloned out of their batch documents.</summary>
+    private async Task<List<JsonElement>> AllAsync(BitrixListRequest request, CancellationToken ct)
     {
-        var rows = new List<JsonObject>();
-        await foreach (var window in bitrix.ScanAsync(request, ct)) rows.AddRange(window);
+        var rows = new List<JsonElement>();
+        await foreach (var window in bitrix.ScanAsync(request, ct)) rows.AddRange(window.Select(r => r.Clone()));
         return rows;
     }
 

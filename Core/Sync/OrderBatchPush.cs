@@ -369,22 +369,13 @@ internal sealed class OrderBatchPush(
                 w.Id, w.Outcome, w.CrmId, SyncDirection.BitrixToRetailCrm);
         });
 
-    /// <summary>
-    /// Runs <paramref name="action"/> (orderstate reads and writes) for every order; an exception fails only that order.
-    /// At most <see cref="MaxStorageCalls"/> run at once per instance, so a batch of 50 does not queue 100 table calls in
-    /// front of the hook's queue writes on the same storage account.
-    /// </summary>
-    private Task ForEachAsync(IEnumerable<Work> work, Func<Work, Task> action) =>
+    /// <summary>Runs <paramref name="action"/> for every order at once; an exception fails only that order.</summary>
+    private static Task ForEachAsync(IEnumerable<Work> work, Func<Work, Task> action) =>
         Task.WhenAll(work.ToList().Select(async w =>
         {
-            await _storageCalls.WaitAsync(CancellationToken.None);
             try { await action(w); }
             catch (Exception ex) when (ex is not OperationCanceledException) { w.Error ??= ex; w.Outcome = null; }
-            finally { _storageCalls.Release(); }
         }));
-
-    private const int MaxStorageCalls = 16;
-    private readonly SemaphoreSlim _storageCalls = new(MaxStorageCalls, MaxStorageCalls);
 
     internal static string Hash(string site, string json) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{site}\n{json}")));

@@ -49,7 +49,9 @@ public sealed class OrderPushHandler : IDisposable
         _clock = clock;
         var push = new OrderBatchPush(bitrix, crm, mappings, states, statusStates, sync, retailCrm, clock, log);
         var o = sync.Value;
-        _batcher = new PushBatcher(push.PushAsync, o.PushBatchSize, o.PushBatchWindow, o.MaxConcurrentPushBatches);
+        _batcher = new PushBatcher(push.PushAsync, o.PushBatchSize, o.PushBatchWindow, o.MaxConcurrentPushBatches,
+            message => log.LogInformation("Order {OrderId}: repeated message joins the push already waiting; no extra read or write",
+                message.OrderId));
     }
 
     /// <summary>Batches started by this instance so far.</summary>

@@ -29,11 +29,14 @@ public sealed class PushBatcher : IDisposable
     private readonly HashSet<string> _inFlight = [];
     private readonly Dictionary<string, List<Pending>> _parked = [];
     private readonly Task _loop;
+    private readonly Action<OrderMessage>? _onCoalesced;
 
+    /// <param name="onCoalesced">Called for a repeat completed at once (the handler logs it: every message ends in a log entry).</param>
     public PushBatcher(Func<IReadOnlyList<OrderMessage>, CancellationToken, Task<IReadOnlyDictionary<string, PushResult>>> process,
-        int maxBatch, TimeSpan window, int maxConcurrent)
+        int maxBatch, TimeSpan window, int maxConcurrent, Action<OrderMessage>? onCoalesced = null)
     {
         _process = process;
+        _onCoalesced = onCoalesced;
         _maxBatch = maxBatch;
         _window = window;
         _slots = new SemaphoreSlim(maxConcurrent, maxConcurrent);
@@ -126,19 +129,28 @@ public sealed class PushBatcher : IDisposable
         var id = pending.Message.OrderId;
         if (batch.ContainsKey(id))
         {
-            pending.Result.TrySetResult(PushOutcome.Unchanged);
+            Coalesce(pending);
             return;
         }
+        var coalesce = false;
         lock (_gate)
         {
             if (_inFlight.Contains(id))
             {
-                if (_parked.ContainsKey(id)) pending.Result.TrySetResult(PushOutcome.Unchanged);
+                if (_parked.ContainsKey(id)) coalesce = true;
                 else _parked[id] = [pending];
-                return;
+                if (!coalesce) return;
             }
         }
-        batch[id] = [pending];
+        if (coalesce) Coalesce(pending);
+        else batch[id] = [pending];
+    }
+
+    private void Coalesce(Pending pending)
+    {
+        try { _onCoalesced?.Invoke(pending.Message); }
+        catch (Exception) { } // a logging failure must not stop the loop
+        pending.Result.TrySetResult(PushOutcome.Unchanged);
     }
 
     private async Task RunBatchAsync(Dictionary<string, List<Pending>> batch)
