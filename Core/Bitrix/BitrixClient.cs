@@ -86,17 +86,23 @@ public sealed class BitrixClient(IHttpClientFactory httpClientFactory)
 
     private async Task<JsonDocument> CallAsync(string method, JsonObject parameters, CancellationToken ct)
     {
-        using var flurl = new FlurlClient(httpClientFactory.CreateClient(HttpClientName));
-        var (status, body) = await FlurlCalls.SendAsync("Bitrix", method, () => flurl.Request(method)
-            .AllowAnyHttpStatus()
-            .PostAsync(new StringContent(parameters.ToJsonString(), Encoding.UTF8, "application/json"), cancellationToken: ct));
+        var (status, body) = await PostAsync(httpClientFactory, method, parameters, ct);
         var error = BitrixError.TryParse(body);
         if (status == 200 && error is null)
             return JsonDocument.Parse(body);
         if (error is not null && OrderNotFoundCodes.Contains(error.Code))
             throw new BitrixOrderNotFoundException(method, error.Description, body);
-        throw new ExternalCallException("Bitrix", method,
-            error is null ? $"HTTP {status}" : $"HTTP {status} {error.Code}: {error.Description}", status, body);
+        throw BitrixError.Failure(method, status, body);
+    }
+
+    /// <summary>One REST method through the inbound-webhook client, parameters as a JSON body.</summary>
+    internal static async Task<(int Status, string Body)> PostAsync(IHttpClientFactory httpClientFactory, string method,
+        JsonObject parameters, CancellationToken ct)
+    {
+        using var flurl = new FlurlClient(httpClientFactory.CreateClient(HttpClientName));
+        return await FlurlCalls.SendAsync("Bitrix", method, () => flurl.Request(method)
+            .AllowAnyHttpStatus()
+            .PostAsync(new StringContent(parameters.ToJsonString(), Encoding.UTF8, "application/json"), cancellationToken: ct));
     }
 }
 
@@ -109,6 +115,12 @@ public sealed class BitrixOrderNotFoundException(string method, string descripti
 /// <summary>The Bitrix error envelope; `error` is a string on system errors and a number on sale errors.</summary>
 public sealed record BitrixError(string Code, string Description)
 {
+    /// <summary>The exception for a failed call, naming Bitrix's error code when the body carries one.</summary>
+    public static ExternalCallException Failure(string method, int status, string body) =>
+        TryParse(body) is { } error
+            ? new ExternalCallException("Bitrix", method, $"HTTP {status} {error.Code}: {error.Description}", status, body)
+            : new ExternalCallException("Bitrix", method, $"HTTP {status}", status, body);
+
     public static BitrixError? TryParse(string body)
     {
         try

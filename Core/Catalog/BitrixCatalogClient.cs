@@ -124,7 +124,7 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
         var body = new JsonObject { ["halt"] = 1, ["cmd"] = cmd }.ToJsonString();
         Interlocked.Increment(ref _requests);
         using var flurl = new FlurlClient(httpClientFactory.CreateClient(BitrixClient.HttpClientName));
-        using var response = await SendAsync(() => flurl.Request("batch").AllowAnyHttpStatus()
+        using var response = await FlurlCalls.OpenAsync("Bitrix", "batch", () => flurl.Request("batch").AllowAnyHttpStatus()
             .PostAsync(new StringContent(body, Encoding.UTF8, "application/json"), HttpCompletionOption.ResponseHeadersRead, ct));
         if (response.StatusCode != 200) throw Failure(response.StatusCode, await response.GetStringAsync());
         var document = await JsonDocument.ParseAsync(await response.GetStreamAsync(), cancellationToken: ct);
@@ -142,24 +142,7 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
         }
     }
 
-    private static ExternalCallException Failure(int status, string text) =>
-        BitrixError.TryParse(text) is { } error
-            ? new ExternalCallException("Bitrix", "batch", $"HTTP {status} {error.Code}: {error.Description}", status, text)
-            : new ExternalCallException("Bitrix", "batch", $"HTTP {status}", status, text);
-
-    /// <summary>As FlurlCalls.SendAsync, which reads the body as a string: transport failures keep only their cause.</summary>
-    private static async Task<IFlurlResponse> SendAsync(Func<Task<IFlurlResponse>> send)
-    {
-        try
-        {
-            return await send();
-        }
-        catch (FlurlHttpException ex)
-        {
-            var cause = ex.InnerException ?? ex;
-            throw new ExternalCallException("Bitrix", "batch", $"{cause.GetType().Name}: {cause.Message}", inner: cause);
-        }
-    }
+    private static ExternalCallException Failure(int status, string text) => BitrixError.Failure("batch", status, text);
 }
 
 /// <summary>The batch envelope over its pooled document; PHP serialises its empty members as [] rather than {}.</summary>

@@ -8,10 +8,16 @@ internal static class FlurlCalls
     public static async Task<(int Status, string Body)> SendAsync(string service, string operation,
         Func<Task<IFlurlResponse>> send)
     {
+        using var response = await OpenAsync(service, operation, send);
+        return (response.StatusCode, await response.GetStringAsync());
+    }
+
+    /// <summary>For large answers the caller streams itself; the caller disposes the response.</summary>
+    public static async Task<IFlurlResponse> OpenAsync(string service, string operation, Func<Task<IFlurlResponse>> send)
+    {
         try
         {
-            using var response = await send();
-            return (response.StatusCode, await response.GetStringAsync());
+            return await send();
         }
         catch (FlurlHttpException ex)
         {

@@ -99,14 +99,9 @@ public sealed class BitrixReferenceReader(IHttpClientFactory httpClientFactory, 
 
     private async Task<JsonObject> CallAsync(string method, JsonObject parameters, CancellationToken ct)
     {
-        using var flurl = new FlurlClient(httpClientFactory.CreateClient(BitrixClient.HttpClientName));
-        var (status, body) = await FlurlCalls.SendAsync("Bitrix", method, () => flurl.Request(method)
-            .AllowAnyHttpStatus()
-            .PostAsync(new StringContent(parameters.ToJsonString(), Encoding.UTF8, "application/json"), cancellationToken: ct));
-        var error = BitrixError.TryParse(body);
-        if (status == 200 && error is null && JsonNode.Parse(body) is JsonObject json) return json;
-        throw new ExternalCallException("Bitrix", method,
-            error is null ? $"HTTP {status}" : $"HTTP {status} {error.Code}: {error.Description}", status, body);
+        var (status, body) = await BitrixClient.PostAsync(httpClientFactory, method, parameters, ct);
+        if (status == 200 && BitrixError.TryParse(body) is null && JsonNode.Parse(body) is JsonObject json) return json;
+        throw BitrixError.Failure(method, status, body);
     }
 
     private static string Text(JsonObject row, string name) => row[name]?.ToString() ?? "";

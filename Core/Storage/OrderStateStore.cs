@@ -14,7 +14,7 @@ public sealed record OrderPushState(string OrderId, long? CrmId, string? OrderHa
 
 /// <summary>
 /// Per-order state in Table Storage. A short lease row-field, written with ETag concurrency, keeps two instances from
-/// pushing the same order at once; within one instance <see cref="Sync.KeyedLock"/> already serialises them.
+/// pushing the same order at once; within one instance <see cref="Sync.PushBatcher"/> already keeps an order in one batch at a time.
 /// </summary>
 public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions> options, TimeProvider clock)
 {
