@@ -56,7 +56,6 @@ public static class AdminCli
         var configuration = AdminConfiguration.Build(settings, overrides);
         var services = new ServiceCollection().AddLogging().AddBitrixRetailCrm(configuration);
         services.AddOptions<ReferenceDataOptions>().Bind(configuration.GetSection(ReferenceDataOptions.Section));
-        services.AddSingleton<DeadLetterReplayer>();
         services.AddSingleton<BitrixReferenceReader>();
         services.AddSingleton<RetailCrmReferenceReader>();
         services.AddSingleton<ReferenceValidator>();

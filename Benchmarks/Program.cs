@@ -8,18 +8,18 @@ using BitrixRetailCrm.LocalRunner.DevStorage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-// dotnet run --project Benchmarks -c Release -- icml --offers 100000 [--per-product 4] [--pages 50] [--heap-limit-mb 128]
+// dotnet run --project Benchmarks -c Release -- icml --offers 100000 [--per-product 4] [--pages 50]
 // Builds the ICML feed for a generated catalogue into Azurite, reading it from the Simulators exe run as a child process
-// (default cloud rate limit: burst 50, 2/s), and prints time, peak working set and Bitrix requests. The simulators run
-// outside this process so that its peak working set is the feed builder's alone, as in a Functions instance.
+// (default cloud rate limit: burst 50, 2/s), and prints time, peak working set, allocations and Bitrix requests. The
+// simulators run outside this process so that its peak working set is the feed builder's alone, as in a Functions
+// instance, and it runs with the Function App's runtime settings (FunctionAppRuntime).
 if (args.Length > 0 && args[0] == "sale-day") return await BitrixRetailCrm.Benchmarks.SaleDayBenchmark.RunAsync(args[1..]);
 if (args.Length == 0 || args[0] != "icml")
 {
-    Console.Error.WriteLine("usage: icml [--offers N] [--per-product K] [--pages P] [--heap-limit-mb M]");
+    Console.Error.WriteLine("usage: icml [--offers N] [--per-product K] [--pages P]");
     return 2;
 }
-var heapLimitMb = Option("--heap-limit-mb") ?? 128;
-if (heapLimitMb > 0 && !HeapLimit.IsSet) return await HeapLimit.RerunAsync(args, heapLimitMb);
+if (!FunctionAppRuntime.IsApplied) return await FunctionAppRuntime.RerunAsync(args);
 var offers = Option("--offers") ?? 100_000;
 var perProduct = Option("--per-product") ?? 4;
 
@@ -42,7 +42,11 @@ if (Option("--pages") is { } pages) settings["Catalog:PagesPerBatch"] = pages.To
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 await using var services = new ServiceCollection().AddLogging().AddBitrixRetailCrm(configuration).BuildServiceProvider();
 
+var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 var result = await services.GetRequiredService<IcmlFeedBuilder>().BuildAsync(CancellationToken.None);
+var allocatedMb = Megabytes(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
+var collections = string.Join('/', Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - collectionsBefore[g]));
 using var process = Process.GetCurrentProcess();
 process.Refresh();
 var peakMb = Megabytes(process.PeakWorkingSet64);
@@ -50,15 +54,19 @@ var simulatorPeakMb = Megabytes(simulators.PeakWorkingSet);
 var ok = result.Offers == offers && result.Elapsed < TimeSpan.FromSeconds(60) && peakMb < 200;
 
 Console.WriteLine($"feed: {result.Offers:N0} offers, {result.Categories} categories, {Megabytes(result.Bytes):N1} MB");
-Console.WriteLine("| offers  | seconds | peak working set (MB) | Bitrix requests | simulator peak working set (MB) |");
-Console.WriteLine("|---------|---------|-----------------------|-----------------|---------------------------------|");
-Console.WriteLine($"| {offers,7} | {result.Elapsed.TotalSeconds,7:N1} | {peakMb,21:N0} | {result.BitrixRequests,15} | {simulatorPeakMb,31:N0} |");
+Console.WriteLine($"runtime: {FunctionAppRuntime.Describe()}");
+Console.WriteLine("| offers  | seconds | peak working set (MB) | allocated (MB) | GCs gen0/1/2 | Bitrix requests | simulator peak working set (MB) |");
+Console.WriteLine("|---------|---------|-----------------------|----------------|--------------|-----------------|---------------------------------|");
+Console.WriteLine($"| {offers,7} | {result.Elapsed.TotalSeconds,7:N1} | {peakMb,21:N0} | {allocatedMb,14:N0} | {collections,12} | {result.BitrixRequests,15} | {simulatorPeakMb,31:N0} |");
 Console.WriteLine(JsonSerializer.Serialize(new
 {
     offers,
     offersWritten = result.Offers,
     seconds = Math.Round(result.Elapsed.TotalSeconds, 1),
     peakWorkingSetMb = Math.Round(peakMb),
+    allocatedMb = Math.Round(allocatedMb),
+    collections,
+    runtime = FunctionAppRuntime.Describe(),
     bitrixRequests = result.BitrixRequests,
     simulatorPeakWorkingSetMb = Math.Round(simulatorPeakMb),
     targetMet = ok,

@@ -42,7 +42,6 @@ internal sealed partial class SimulatorProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var arg in new[] { dll, "--bitrix-port", "0", "--retailcrm-port", "0", "--bitrix-catalog-offers", $"{offers}", "--bitrix-catalog-per-product", $"{perProduct}" })
             start.ArgumentList.Add(arg);
-        start.Environment.Remove(HeapLimit.Variable); // the limit is the builder's; the simulator holds the whole catalogue
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start dotnet {dll}");
         var lines = new List<string>();
         while (await process.StandardOutput.ReadLineAsync() is { } line && !line.StartsWith("Press Ctrl+C", StringComparison.Ordinal))

@@ -4,6 +4,7 @@ using BitrixRetailCrm.Configuration;
 using BitrixRetailCrm.Hooks;
 using BitrixRetailCrm.Http;
 using BitrixRetailCrm.Mapping;
+using BitrixRetailCrm.Operations;
 using BitrixRetailCrm.RetailCrm;
 using BitrixRetailCrm.StatusSync;
 using BitrixRetailCrm.Storage;
@@ -25,6 +26,7 @@ public static class ServiceCollectionExtensions
         AddValidatedOptions<RetailCrmOptions>(services, configuration.GetSection(RetailCrmOptions.Section));
         AddValidatedOptions<SyncOptions>(services, configuration.GetSection(SyncOptions.Section));
         AddValidatedOptions<StatusSyncOptions>(services, configuration.GetSection(StatusSyncOptions.Section));
+        AddValidatedOptions<ReconcileOptions>(services, configuration.GetSection(ReconcileOptions.Section));
         AddValidatedOptions<CrmWebhookFields>(services, configuration.GetSection(CrmWebhookFields.Section));
         AddValidatedOptions<TriggerOptions>(services, configuration);
 
@@ -48,10 +50,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StatusChangeHandler>();
         services.AddSingleton<CrmWebhookHandler>();
         services.AddSingleton<HistoryPoller>();
+        services.AddSingleton<OrderReconciler>();
 
         AddBitrixHttpClient(services);
         AddRetailCrmHttpClient(services);
         services.AddCatalog(configuration);
+        services.AddOperations();
         return services;
     }
 

@@ -35,6 +35,7 @@ internal sealed class DemoStack : IAsyncDisposable
     public Azurite Storage => azurite ?? throw NotStarted();
     public RunnerLog RunnerLog { get; } = new();
     public string FunctionKey { get; } = RandomKey();
+    public string AdminKey { get; } = RandomKey();
 
     /// <summary>The shared secret RetailCRM triggers must send to the runner.</summary>
     public string CrmWebhookSecret { get; } = RandomKey();
@@ -96,6 +97,7 @@ internal sealed class DemoStack : IAsyncDisposable
         yield return $"Local runner:        {RunnerUrl}  (health: {RunnerUrl}api/health)";
         yield return $"  hook:              {HookUrl}";
         yield return $"  function key:      {FunctionKey}  (as ?code= or the x-functions-key header)";
+        yield return $"  admin key:         {AdminKey}  (the master key of /api/ops/dead-letters; status: {RunnerUrl}api/ops/status)";
         yield return $"  RetailCRM trigger secret (RetailCrm:WebhookSecret): {CrmWebhookSecret}";
         yield return $"Azurite:             {Storage.ConnectionString}";
         foreach (string line in SimulatorCommandLine.Describe(Crm, Bitrix))
@@ -128,6 +130,7 @@ internal sealed class DemoStack : IAsyncDisposable
         ["RetailCrm:ApiKey"] = Crm.Options.ApiKey,
         ["RetailCrm:WebhookSecret"] = CrmWebhookSecret,
         ["LocalRunner:FunctionKey"] = FunctionKey,
+        ["LocalRunner:AdminKey"] = AdminKey,
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:BitrixRetailCrm"] = "Information",
         // The Azure SDK warns about every 404, e.g. when the hook creates the queue on its first message.

@@ -1,6 +1,4 @@
 using BitrixRetailCrm.Catalog;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace BitrixRetailCrm.LocalRunner;
@@ -10,11 +8,8 @@ public static class CatalogRoutes
 {
     /// <summary>No function-key filter: like the Functions route it is anonymous and the endpoint checks ?key= itself.</summary>
     public static void MapCatalogFeed(this WebApplication app) =>
-        app.MapGet("/api/catalog/icml.xml", async (HttpContext ctx, IcmlFeedEndpoint endpoint) =>
-        {
-            var result = await endpoint.HandleAsync(ctx.Request, ctx.RequestAborted);
-            await result.ExecuteResultAsync(new ActionContext(ctx, ctx.GetRouteData(), new ActionDescriptor()));
-        });
+        app.MapGet("/api/catalog/icml.xml", (HttpContext ctx, IcmlFeedEndpoint endpoint) =>
+            LocalRunnerApp.RunFunctionAsync(ctx, () => endpoint.HandleAsync(ctx.Request, ctx.RequestAborted)));
 
     public static IServiceCollection AddCatalogTimers(this IServiceCollection services)
     {

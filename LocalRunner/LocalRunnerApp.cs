@@ -25,9 +25,12 @@ public static class LocalRunnerApp
         builder.Services.AddControllers(); // lets minimal APIs execute the handlers' IActionResults
         builder.Services.AddBitrixRetailCrm(builder.Configuration);
         builder.Services.AddOptions<FunctionKeyOptions>().Bind(builder.Configuration.GetSection(FunctionKeyOptions.Section))
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateDataAnnotations()
+            .Validate(o => o.AdminKey != o.FunctionKey, "LocalRunner:AdminKey must differ from LocalRunner:FunctionKey")
+            .ValidateOnStart();
         builder.Host.ConfigureWebJobs(webJobs => webJobs.AddAzureStorageQueues());
         builder.Services.AddHostedService<HistoryPollService>();
+        builder.Services.AddHostedService<ReconcileService>();
         builder.Services.AddCatalogTimers();
         builder.Services.RemoveAll<ITypeLocator>();
         builder.Services.AddSingleton<ITypeLocator>(new JobTypes(typeof(QueueJobs)));
@@ -41,6 +44,7 @@ public static class LocalRunnerApp
     private static void MapRoutes(WebApplication app)
     {
         app.MapCatalogFeed();
+        app.MapOperations();
         app.MapGet("/api/health", () => Results.Ok(new { status = "ok" }));
         app.MapPost("/api/bitrix/order-saved", (HttpContext ctx, OrderHookHandler handler) =>
             RunFunctionAsync(ctx, () => handler.HandleAsync(ctx.Request, ctx.RequestAborted)))
@@ -50,7 +54,7 @@ public static class LocalRunnerApp
             .AddEndpointFilter<FunctionKeyFilter>();
     }
 
-    private static async Task RunFunctionAsync(HttpContext ctx, Func<Task<IActionResult>> function)
+    internal static async Task RunFunctionAsync(HttpContext ctx, Func<Task<IActionResult>> function)
     {
         var result = await function();
         await result.ExecuteResultAsync(new ActionContext(ctx, ctx.GetRouteData(), new ActionDescriptor()));

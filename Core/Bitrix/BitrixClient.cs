@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -38,22 +39,20 @@ public sealed class BitrixClient(IHttpClientFactory httpClientFactory)
         var commands = new JsonObject();
         foreach (var id in orderIds)
             commands[$"o{long.Parse(id)}"] = $"sale.order.get?id={long.Parse(id)}";
-        using var doc = await CallAsync("batch", new JsonObject { ["halt"] = 0, ["cmd"] = commands }, ct);
-        var outer = doc.RootElement.GetProperty("result");
+        using var batch = BitrixBatchResponse.From(await CallAsync("batch", new JsonObject { ["halt"] = 0, ["cmd"] = commands }, ct));
         var results = new Dictionary<string, BitrixOrderResult>();
         foreach (var id in orderIds)
         {
             var key = $"o{long.Parse(id)}";
             try
             {
-                if (Member(outer, "result", key) is { } result && result.TryGetProperty("order", out var order))
+                if (batch.Result(key) is { ValueKind: JsonValueKind.Object } result && result.TryGetProperty("order", out var order))
                 {
                     results[id] = new BitrixOrderResult(BitrixOrderParser.Parse(order), null);
                     continue;
                 }
-                var error = Member(outer, "result_error", key);
-                var code = error is { } e && e.TryGetProperty("error", out var c) ? c.ToString() : "";
-                var description = error is { } e2 && e2.TryGetProperty("error_description", out var d) ? d.ToString() : "no result";
+                var error = batch.Error(key);
+                var (code, description) = error is { } e ? BitrixError.From(e) : new BitrixError("", "no result");
                 var body = error?.GetRawText() ?? "";
                 results[id] = new BitrixOrderResult(null, OrderNotFoundCodes.Contains(code)
                     ? new BitrixOrderNotFoundException("sale.order.get", description, body)
@@ -67,6 +66,68 @@ public sealed class BitrixClient(IHttpClientFactory httpClientFactory)
         }
         return results;
     }
+
+    /// <summary>Rows per page of every *.list method; fixed by Bitrix (bitrix-api.md §2.2).</summary>
+    public const int ListPageSize = 50;
+
+    /// <summary>
+    /// Orders updated at or after <paramref name="since"/> with an id above <paramref name="afterId"/>, in id order, read
+    /// the cheap way (bitrix-api.md §2.2): start=-1 skips the count (which fetches every matching row), and up to
+    /// <paramref name="pages"/> pages share one batch request, each continuing after the previous page's last id
+    /// ($result[p0][orders][49][id]). The pages end at the first short one: later pages of the batch refer to a row that
+    /// does not exist, which Bitrix leaves unresolved, so they are dropped unread.
+    /// </summary>
+    public async Task<BitrixOrderPages> ListUpdatedOrdersAsync(DateTimeOffset since, long? afterId, int pages, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pages, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pages, MaxBatchCommands);
+        var commands = new JsonObject();
+        for (var i = 0; i < pages; i++)
+            commands[$"p{i}"] = UpdatedOrdersCommand(since,
+                i == 0 ? afterId?.ToString(CultureInfo.InvariantCulture) : $"$result[p{i - 1}][orders][{ListPageSize - 1}][id]");
+        var doc = await CallAsync("batch", new JsonObject { ["halt"] = 1, ["cmd"] = commands }, ct);
+        var serverTime = ServerTime(doc.RootElement);
+        using var batch = BitrixBatchResponse.From(doc);
+        if (batch.FirstError is { } failed)
+            throw new ExternalCallException("Bitrix", "sale.order.list",
+                $"batch command {failed.Key}: {failed.Error.Code}: {failed.Error.Description}", 200, batch.RawText);
+        var read = new List<IReadOnlyList<BitrixOrderStamp>>();
+        for (var i = 0; i < pages; i++)
+        {
+            var page = batch.Result($"p{i}") is { ValueKind: JsonValueKind.Object } result && result.TryGetProperty("orders", out var orders)
+                       && orders.ValueKind == JsonValueKind.Array
+                ? orders.EnumerateArray().Select((row, k) => OrderStamp(new BitrixJsonObject(row, $"p{i}.orders[{k}]"))).ToList()
+                : [];
+            read.Add(page);
+            if (page.Count < ListPageSize) break;
+        }
+        return new BitrixOrderPages(read, serverTime);
+    }
+
+    private static string UpdatedOrdersCommand(DateTimeOffset since, string? afterId)
+    {
+        // Keys are escaped because PHP's parse_str splits at the first '=' (filter[>=dateUpdate]); a $result reference
+        // stays as it is, Bitrix resolves it in the raw command.
+        string Pair(string key, string value) => $"{Uri.EscapeDataString(key)}={value}";
+        var query = new List<string>
+        {
+            Pair("select[]", "id"), Pair("select[]", "dateUpdate"), Pair("select[]", "lid"), Pair("order[id]", "asc"), Pair("start", "-1"),
+            Pair("filter[>=dateUpdate]", Uri.EscapeDataString(since.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture))),
+        };
+        if (afterId is not null) query.Add(Pair("filter[>id]", afterId));
+        return "sale.order.list?" + string.Join('&', query);
+    }
+
+    private static BitrixOrderStamp OrderStamp(BitrixJsonObject row) =>
+        new(row.RequiredString("id"), row.String("lid"), row.Date("dateUpdate"));
+
+    /// <summary>Bitrix's clock when it began answering (time.date_start of every envelope).</summary>
+    private static DateTimeOffset? ServerTime(JsonElement root) =>
+        root.TryGetProperty("time", out var time) && time.ValueKind == JsonValueKind.Object
+        && time.TryGetProperty("date_start", out var start) && start.ValueKind == JsonValueKind.String
+        && DateTimeOffset.TryParse(start.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var moment)
+            ? moment
+            : null;
 
     /// <summary>Empty batch members are serialised as [] (PHP empty arrays), so only objects hold keys.</summary>
     private static JsonElement? Member(JsonElement outer, string member, string key) =>
@@ -106,6 +167,12 @@ public sealed class BitrixClient(IHttpClientFactory httpClientFactory)
     }
 }
 
+/// <summary>An order as sale.order.list shows it to the reconciliation: enough to tell whether it changed since its push.</summary>
+public sealed record BitrixOrderStamp(string Id, string? SiteId, DateTimeOffset? DateUpdate);
+
+/// <summary>Pages of a scan in id order, the last one short when the scan is complete; and Bitrix's clock at the request.</summary>
+public sealed record BitrixOrderPages(IReadOnlyList<IReadOnlyList<BitrixOrderStamp>> Pages, DateTimeOffset? ServerTime);
+
 /// <summary>One order of a batch read: the order, or why it could not be read.</summary>
 public sealed record BitrixOrderResult(BitrixOrder? Order, Exception? Error);
 
@@ -121,15 +188,19 @@ public sealed record BitrixError(string Code, string Description)
             ? new ExternalCallException("Bitrix", method, $"HTTP {status} {error.Code}: {error.Description}", status, body)
             : new ExternalCallException("Bitrix", method, $"HTTP {status}", status, body);
 
+    /// <summary>An error object: a whole failed response, or one command's entry in a batch's result_error.</summary>
+    public static BitrixError From(JsonElement error) => new(
+        error.TryGetProperty("error", out var code) ? code.ToString() : "",
+        error.TryGetProperty("error_description", out var description) ? description.ToString() : "");
+
     public static BitrixError? TryParse(string body)
     {
         try
         {
             using var doc = JsonDocument.Parse(body);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("error", out var code))
-                return null;
-            var description = doc.RootElement.TryGetProperty("error_description", out var d) ? d.ToString() : "";
-            return new BitrixError(code.ToString(), description);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out _)
+                ? From(doc.RootElement)
+                : null;
         }
         catch (JsonException)
         {

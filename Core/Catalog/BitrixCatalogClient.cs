@@ -55,7 +55,7 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
             foreach (var (key, _) in commands)
             {
                 var before = window.Count;
-                window.AddRange(batch.Rows(key, request.ResultKey));
+                window.AddRange(Rows(batch, key, request.ResultKey));
                 var count = window.Count - before;
                 remaining -= count;
                 if (count < PageSize) remaining = 0; // a short page is the last; later chained pages are void
@@ -87,7 +87,7 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
             using var batch = await BatchAsync(commands.Select(c => (c.Key, $"{c.Command}&start={c.Start}")).ToList(), ct);
             foreach (var (key, command, _) in commands)
             {
-                foreach (var row in batch.Rows(key, request.ResultKey)) yield return row;
+                foreach (var row in Rows(batch, key, request.ResultKey)) yield return row;
                 if (batch.Next(key) is { } next) pending.Enqueue((command, next));
             }
         }
@@ -117,7 +117,7 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
     /// answer is megabytes, and reading it as a string first (then a node tree) put several large-object-heap copies of
     /// every window in the working set.
     /// </summary>
-    private async Task<BitrixBatchResult> BatchAsync(IReadOnlyList<(string Key, string Command)> commands, CancellationToken ct)
+    private async Task<BitrixBatchResponse> BatchAsync(IReadOnlyList<(string Key, string Command)> commands, CancellationToken ct)
     {
         var cmd = new JsonObject();
         foreach (var (key, command) in commands) cmd[key] = command;
@@ -126,65 +126,22 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
         using var flurl = new FlurlClient(httpClientFactory.CreateClient(BitrixClient.HttpClientName));
         using var response = await FlurlCalls.OpenAsync("Bitrix", "batch", () => flurl.Request("batch").AllowAnyHttpStatus()
             .PostAsync(new StringContent(body, Encoding.UTF8, "application/json"), HttpCompletionOption.ResponseHeadersRead, ct));
-        if (response.StatusCode != 200) throw Failure(response.StatusCode, await response.GetStringAsync());
-        var document = await JsonDocument.ParseAsync(await response.GetStreamAsync(), cancellationToken: ct);
-        try
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object || document.RootElement.TryGetProperty("error", out _)
-                || !document.RootElement.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Object)
-                throw Failure(200, document.RootElement.GetRawText());
-            return BitrixBatchResult.From(document, result);
-        }
-        catch
-        {
-            document.Dispose();
-            throw;
-        }
-    }
-
-    private static ExternalCallException Failure(int status, string text) => BitrixError.Failure("batch", status, text);
-}
-
-/// <summary>The batch envelope over its pooled document; PHP serialises its empty members as [] rather than {}.</summary>
-internal sealed class BitrixBatchResult : IDisposable
-{
-    private readonly JsonDocument _document;
-    private readonly JsonElement _results, _totals, _nexts;
-
-    private BitrixBatchResult(JsonDocument document, JsonElement result)
-    {
-        _document = document;
-        _results = CatalogElement.Field(result, "result") ?? default;
-        _totals = CatalogElement.Field(result, "result_total") ?? default;
-        _nexts = CatalogElement.Field(result, "result_next") ?? default;
-    }
-
-    public static BitrixBatchResult From(JsonDocument document, JsonElement result)
-    {
+        if (response.StatusCode != 200) throw BitrixError.Failure("batch", response.StatusCode, await response.GetStringAsync());
+        var batch = BitrixBatchResponse.From(await JsonDocument.ParseAsync(await response.GetStreamAsync(), cancellationToken: ct));
         // halt=1: the first failing command stops the batch, and a half-read catalogue must not become a feed.
-        if (CatalogElement.Field(result, "result_error") is { ValueKind: JsonValueKind.Object } errors)
-            foreach (var first in errors.EnumerateObject())
-                throw new ExternalCallException("Bitrix", "batch",
-                    $"command {first.Name}: {CatalogElement.Field(first.Value, "error")}: {CatalogElement.Field(first.Value, "error_description")}",
-                    200, document.RootElement.GetRawText());
-        return new(document, result);
+        if (batch.FirstError is not { } failed) return batch;
+        var answer = batch.RawText;
+        batch.Dispose();
+        throw new ExternalCallException("Bitrix", "batch", $"command {failed.Key}: {failed.Error.Code}: {failed.Error.Description}", 200, answer);
     }
 
     /// <summary>Rows of one command; catalog.section.list's published sample has no "sections" wrapper, so a bare array is accepted too.</summary>
-    public IEnumerable<JsonElement> Rows(string key, string resultKey) => CatalogElement.Field(_results, key) switch
+    private static IEnumerable<JsonElement> Rows(BitrixBatchResponse batch, string key, string resultKey) => batch.Result(key) switch
     {
         { ValueKind: JsonValueKind.Object } wrapped => Objects(CatalogElement.Field(wrapped, resultKey)),
         var bare => Objects(bare),
     };
 
-    public int? Total(string key) => Count(CatalogElement.Field(_totals, key));
-
-    public int? Next(string key) => Count(CatalogElement.Field(_nexts, key));
-
-    public void Dispose() => _document.Dispose();
-
     private static IEnumerable<JsonElement> Objects(JsonElement? array) =>
         array is { ValueKind: JsonValueKind.Array } rows ? rows.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.Object) : [];
-
-    private static int? Count(JsonElement? value) => int.TryParse(CatalogElement.Text(value), out var n) ? n : null;
 }

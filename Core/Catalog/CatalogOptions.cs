@@ -4,8 +4,9 @@ using System.Globalization;
 namespace BitrixRetailCrm.Catalog;
 
 /// <summary>
-/// The product catalogue sync: where the ICML feed goes, what the shop is called in it, and which Bitrix warehouses and
-/// price types go to which RetailCRM codes. Nothing here is required, so hosts that do not sync the catalogue start as before.
+/// The product catalogue sync: where the ICML feed goes and what the shop is called in it. Which Bitrix warehouses and
+/// price types go to which RetailCRM codes is in the mapping table (kinds warehouse and priceType), not here. Nothing here
+/// is required, so hosts that do not sync the catalogue start as before.
 /// </summary>
 public sealed class CatalogOptions
 {
@@ -41,15 +42,6 @@ public sealed class CatalogOptions
     /// <summary>Property id holding the barcode, written as &lt;barcode&gt;.</summary>
     public int? BarcodePropertyId { get; set; }
 
-    /// <summary>
-    /// "bitrixStoreId=crmWarehouseCode,…" for store/inventories/upload. Interim: replaced by the warehouse mapping kind once
-    /// it lands in the mapping table.
-    /// </summary>
-    public string? Warehouses { get; set; }
-
-    /// <summary>"bitrixCatalogGroupId=crmPriceTypeCode,…" for store/prices/upload (interim, like <see cref="Warehouses"/>).</summary>
-    public string? PriceTypes { get; set; }
-
     /// <summary>RetailCRM site code sent with uploads; unset: the key's only site.</summary>
     public string? Site { get; set; }
 
@@ -64,8 +56,6 @@ public sealed class CatalogOptions
     public TimeSpan? LocalStockInterval { get; set; }
     public TimeSpan? LocalPriceInterval { get; set; }
 
-    public IReadOnlyDictionary<long, string> WarehouseMap => ParsePairs(Warehouses, nameof(Warehouses));
-    public IReadOnlyDictionary<long, string> PriceTypeMap => ParsePairs(PriceTypes, nameof(PriceTypes));
     public IReadOnlyDictionary<long, string> ParamMap => ParsePairs(ParamProperties, nameof(ParamProperties));
 
     internal static IReadOnlyDictionary<long, string> ParsePairs(string? text, string setting)

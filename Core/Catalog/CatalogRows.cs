@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace BitrixRetailCrm.Catalog;
@@ -29,8 +30,11 @@ public sealed record CatalogElement(JsonElement Row)
     public decimal? Length => Decimal(Field(Row, "length"));
     public string? Picture => Text(File("detailPicture") ?? File("previewPicture"));
 
-    /// <summary>Values of propertyNNN joined with ", " (multiple-value properties arrive as lists).</summary>
-    public string? Property(long id) => Field(Row, $"property{id}") switch
+    /// <summary>The row field of a property id ("property261"); build it once per feed, not per row.</summary>
+    public static string PropertyField(long id) => $"property{id}";
+
+    /// <summary>Values of a property (<see cref="PropertyField"/>) joined with ", " (multiple-value properties arrive as lists).</summary>
+    public string? Property(string field) => Field(Row, field) switch
     {
         { ValueKind: JsonValueKind.Array } many => many.EnumerateArray().Select(v => Text(Value(v))).OfType<string>().ToList() is { Count: > 0 } values
             ? string.Join(", ", values) : null,
@@ -48,11 +52,23 @@ public sealed record CatalogElement(JsonElement Row)
         _ => null,
     };
 
-    internal static long? Long(JsonElement? node) =>
-        long.TryParse(Text(node), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+    // Numbers are read from the document's UTF-8 bytes: going through a string cost one allocation per field and row.
+    internal static long? Long(JsonElement? node) => node switch
+    {
+        { ValueKind: JsonValueKind.Number } n => n.TryGetInt64(out var value) ? value : null,
+        { ValueKind: JsonValueKind.String } s => long.TryParse(Unquoted(s), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null,
+        _ => null,
+    };
 
-    internal static decimal? Decimal(JsonElement? node) =>
-        decimal.TryParse(Text(node), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : null;
+    internal static decimal? Decimal(JsonElement? node) => node switch
+    {
+        { ValueKind: JsonValueKind.Number } n => n.TryGetDecimal(out var value) ? value : null,
+        { ValueKind: JsonValueKind.String } s => decimal.TryParse(Unquoted(s), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null,
+        _ => null,
+    };
+
+    /// <summary>A string value's UTF-8 bytes without the quotes; escapes, never part of a number, make it fail to parse.</summary>
+    private static ReadOnlySpan<byte> Unquoted(JsonElement text) => JsonMarshal.GetRawUtf8Value(text)[1..^1];
 
     /// <summary>parentId and propertyNNN arrive as {value, valueId}; a bare scalar is accepted as the value itself.</summary>
     private static JsonElement? Value(JsonElement? node) => node is { ValueKind: JsonValueKind.Object } link ? Field(link, "value") : node;

@@ -11,7 +11,7 @@ public static class CatalogServiceCollectionExtensions
     {
         services.AddOptions<CatalogOptions>().Bind(configuration.GetSection(CatalogOptions.Section))
             .ValidateDataAnnotations()
-            .Validate(MappingsParse, "Catalog__Warehouses, Catalog__PriceTypes and Catalog__ParamProperties must be id=value lists")
+            .Validate(ParamPropertiesParse, "Catalog__ParamProperties must be a propertyId=name list")
             .ValidateOnStart();
         services.AddOptions<CatalogTriggerOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BitrixCatalogClient>();
@@ -25,11 +25,11 @@ public static class CatalogServiceCollectionExtensions
         return services;
     }
 
-    private static bool MappingsParse(CatalogOptions o)
+    private static bool ParamPropertiesParse(CatalogOptions o)
     {
         try
         {
-            _ = (o.WarehouseMap, o.PriceTypeMap, o.ParamMap);
+            _ = o.ParamMap;
             return true;
         }
         catch (FormatException)

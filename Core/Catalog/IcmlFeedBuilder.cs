@@ -29,20 +29,9 @@ public sealed class IcmlFeedBuilder(
         "weight", "width", "height", "length", "measure", "type", "detailPicture", "previewPicture",
     ];
 
-    private readonly SemaphoreSlim _single = new(1, 1);
+    private readonly OneRunAtATime _single = new();
 
-    public async Task<IcmlFeedResult> BuildAsync(CancellationToken ct)
-    {
-        await _single.WaitAsync(ct); // one build at a time per instance; the Functions timer is a singleton across instances
-        try
-        {
-            return await BuildOnceAsync(ct);
-        }
-        finally
-        {
-            _single.Release();
-        }
-    }
+    public Task<IcmlFeedResult> BuildAsync(CancellationToken ct) => _single.RunAsync(BuildOnceAsync, ct);
 
     private async Task<IcmlFeedResult> BuildOnceAsync(CancellationToken ct)
     {
@@ -152,7 +141,7 @@ public sealed class IcmlFeedBuilder(
     /// <summary>The base price of each element (the first row per element: quantity-range prices beyond it are not ICML's).</summary>
     private async Task<Dictionary<long, decimal>> PricesAsync(IReadOnlyList<CatalogElement> elements, CancellationToken ct)
     {
-        var prices = new Dictionary<long, decimal>();
+        var prices = new Dictionary<long, decimal>(elements.Count);
         var request = new BitrixListRequest("catalog.price.list", "prices", "id",
             [P("filter[catalogGroupId]", options.Value.BasePriceTypeId), P("select[]", "productId"), P("select[]", "price")]);
         await foreach (var row in bitrix.ByIdsAsync(request, "productId", elements.Select(e => e.Id), ct))

@@ -20,7 +20,8 @@ public sealed class IcmlFeedEndpoint(StorageClients storage, IOptions<CatalogOpt
     {
         var o = options.Value;
         if (o.FeedKey.Length == 0 || !Secrets.FixedTimeEquals(request.Query["key"].FirstOrDefault(), o.FeedKey))
-            return new UnauthorizedResult();
+            return Problems.Create(StatusCodes.Status401Unauthorized, "Wrong or missing feed key",
+                "the feed URL must carry ?key= with the value of Catalog__FeedKey");
         var blob = (await storage.ContainerAsync(o.Container, ct)).GetBlobClient(o.BlobName);
         BlobProperties properties;
         try
@@ -29,7 +30,8 @@ public sealed class IcmlFeedEndpoint(StorageClients storage, IOptions<CatalogOpt
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            return new NotFoundObjectResult("the feed has not been built yet");
+            return Problems.Create(StatusCodes.Status404NotFound, "The ICML feed has not been built yet",
+                "the first feed is written by the CatalogFeedBuild timer (CatalogFeedSchedule); try again after it has run");
         }
         var etag = new EntityTagHeaderValue(properties.ETag.ToString("H"));
         if (EntityTagHeaderValue.TryParseList(request.Headers.IfNoneMatch.OfType<string>().ToList(), out var tags)

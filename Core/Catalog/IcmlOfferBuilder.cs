@@ -1,15 +1,21 @@
 using System.Globalization;
+using System.Text;
 
 namespace BitrixRetailCrm.Catalog;
 
 /// <summary>
 /// Maps a Bitrix element (and, for a SKU, its parent product) to an ICML offer. Shared fields a SKU leaves empty (section,
 /// picture, vendor) come from the parent, as in the official module's xmlofferbuilder. Bitrix keeps weight in grams and
-/// dimensions in millimetres; ICML wants kilograms and "length/width/height" in centimetres.
+/// dimensions in millimetres; ICML wants kilograms and "length/width/height" in centimetres. One instance per feed build,
+/// used by one thread.
 /// </summary>
 internal sealed class IcmlOfferBuilder(CatalogOptions options, CatalogReference reference)
 {
-    private readonly IReadOnlyDictionary<long, string> _params = options.ParamMap;
+    private readonly (string Field, string Name)[] _params = [.. options.ParamMap.Select(p => (CatalogElement.PropertyField(p.Key), p.Value))];
+    private readonly string? _vendorField = options.VendorPropertyId is { } vendor ? CatalogElement.PropertyField(vendor) : null;
+    private readonly string? _barcodeField = options.BarcodePropertyId is { } barcode ? CatalogElement.PropertyField(barcode) : null;
+    private readonly Uri? _shop = options.ShopUrl is { Length: > 0 } shop ? new Uri(shop) : null;
+    private readonly StringBuilder _url = new();
 
     public IcmlOffer Build(CatalogElement element, CatalogElement product, decimal? price)
     {
@@ -29,35 +35,45 @@ internal sealed class IcmlOfferBuilder(CatalogOptions options, CatalogReference 
             Url: Url(element, product),
             Picture: Picture(element.Picture ?? product.Picture),
             XmlId: element.XmlId,
-            Vendor: Property(options.VendorPropertyId, element, product),
-            Barcode: Property(options.BarcodePropertyId, element, product),
+            Vendor: Property(_vendorField, element, product),
+            Barcode: Property(_barcodeField, element, product),
             VatRate: (element.VatId ?? product.VatId) is { } vat ? reference.VatRates.GetValueOrDefault(vat) : null,
             WeightKg: element.Weight is > 0 ? element.Weight / 1000 : null,
             Dimensions: Dimensions(element),
             Unit: element.MeasureId is { } measure ? reference.Units.GetValueOrDefault(measure) : null,
-            Params: _params.Select(p => (p.Value, Value: element.Property(p.Key) ?? product.Property(p.Key)))
-                .Where(p => p.Value is not null).Select(p => (p.Item1, p.Value!)).ToList());
+            Params: Params(element, product));
     }
 
-    private static string? Property(int? id, CatalogElement element, CatalogElement product) =>
-        id is { } p ? element.Property(p) ?? product.Property(p) : null;
+    private List<(string Name, string Value)>? Params(CatalogElement element, CatalogElement product)
+    {
+        List<(string Name, string Value)>? values = null;
+        foreach (var (field, name) in _params)
+            if (Property(field, element, product) is { } value) (values ??= []).Add((name, value));
+        return values;
+    }
 
+    private static string? Property(string? field, CatalogElement element, CatalogElement product) =>
+        field is null ? null : element.Property(field) ?? product.Property(field);
+
+    /// <summary>Filled in a reused builder: three string.Replace calls made two throw-away copies of the URL per offer.</summary>
     private string? Url(CatalogElement element, CatalogElement product) =>
         options.ProductUrlTemplate is { Length: > 0 } template
-            ? template.Replace("{id}", element.Id.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-                .Replace("{code}", Uri.EscapeDataString(element.Code ?? ""), StringComparison.Ordinal)
-                .Replace("{parentCode}", Uri.EscapeDataString(product.Code ?? element.Code ?? ""), StringComparison.Ordinal)
+            ? _url.Clear().Append(template)
+                .Replace("{id}", element.Id.ToString(CultureInfo.InvariantCulture))
+                .Replace("{code}", Uri.EscapeDataString(element.Code ?? ""))
+                .Replace("{parentCode}", Uri.EscapeDataString(product.Code ?? element.Code ?? ""))
+                .ToString()
             : null;
 
     /// <summary>Relative file URLs are made absolute against the shop; without a shop URL there is nothing RetailCRM could fetch.</summary>
     private string? Picture(string? url) =>
         url is null ? null
-        : Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.Ordinal) ? url
-        : options.ShopUrl is { Length: > 0 } shop ? new Uri(new Uri(shop), url).ToString()
+        : url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? url
+        : _shop is not null ? new Uri(_shop, url).ToString()
         : null;
 
     private static string? Dimensions(CatalogElement e) =>
         e is { Length: > 0, Width: > 0, Height: > 0 }
-            ? string.Join('/', new[] { e.Length, e.Width, e.Height }.Select(mm => (mm!.Value / 10).ToString("0.##", CultureInfo.InvariantCulture)))
+            ? string.Create(CultureInfo.InvariantCulture, $"{e.Length.Value / 10:0.##}/{e.Width.Value / 10:0.##}/{e.Height.Value / 10:0.##}")
             : null;
 }

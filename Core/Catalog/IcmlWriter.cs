@@ -133,12 +133,17 @@ public sealed class IcmlWriter : IAsyncDisposable
 
     private static string Clean(string text)
     {
-        var kept = new StringBuilder(text.Length);
+        StringBuilder? kept = null; // started at the first character XML forbids, so a clean text (nearly all) is not copied
         for (var i = 0; i < text.Length; i++)
         {
-            if (XmlConvert.IsXmlChar(text[i])) kept.Append(text[i]);
-            else if (i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i])) kept.Append(text, i++, 2); // emoji etc.
+            var pair = i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i]); // emoji etc.
+            if (pair || XmlConvert.IsXmlChar(text[i]))
+            {
+                kept?.Append(text, i, pair ? 2 : 1);
+                if (pair) i++;
+            }
+            else kept ??= new StringBuilder(text.Length).Append(text, 0, i);
         }
-        return kept.Length == text.Length ? text : kept.ToString();
+        return kept?.ToString() ?? text;
     }
 }

@@ -101,6 +101,9 @@ public sealed class TriggerOptions
 
     /// <summary>NCRONTAB of the history poll (Functions timer); the local runner polls every HistoryPollInterval.</summary>
     [Required] public string HistoryPollSchedule { get; set; } = "0 */1 * * * *";
+
+    /// <summary>NCRONTAB of the order reconciliation (Functions timer); the local runner runs every Reconcile:Interval.</summary>
+    [Required] public string ReconcileSchedule { get; set; } = "0 */5 * * * *";
 }
 
 public sealed class StatusSyncOptions
@@ -119,4 +122,25 @@ public sealed class StatusSyncOptions
 
     /// <summary>Local runner only: the interval of its history poll (the Functions app uses HistoryPollSchedule).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan HistoryPollInterval { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>The reconciliation timer that queues orders whose hook never came (Bitrix webhooks are not retried).</summary>
+public sealed class ReconcileOptions
+{
+    public const string Section = "Reconcile";
+
+    /// <summary>How far back the very first run looks; later runs continue from the cursor.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")] public TimeSpan Lookback { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Each scan starts this long before the previous one did (by Bitrix's clock), so an order saved while a scan was
+    /// paging, or committed a moment after its dateUpdate, is still seen; the repeats are skipped by their dateUpdate.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")] public TimeSpan Overlap { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Pages of 50 orders one run reads at most; a longer backlog is worked off over several runs.</summary>
+    [Range(1, 1000)] public int MaxPagesPerRun { get; set; } = 20;
+
+    /// <summary>Local runner only: its reconciliation interval (the Functions app uses ReconcileSchedule).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -65,7 +65,7 @@ public sealed class DeadLetterReplayer(DeadLetterStore deadLetters, OrderQueue o
                 await deadLetters.RecordAsync(letter, CancellationToken.None);
                 throw;
             }
-            replayed.Add(letter with { ReplayCount = letter.ReplayCount + 1, ReplayedAt = now });
+            replayed.Add(letter with { ReplayCount = letter.ReplayCount + 1, ReplayedAt = now, Open = false });
         }
         return new ReplayReport(replayed, skipped);
     }

@@ -24,20 +24,9 @@ public sealed class HistoryPoller(
     TimeProvider clock,
     ILogger<HistoryPoller> log)
 {
-    private readonly SemaphoreSlim _single = new(1, 1);
+    private readonly OneRunAtATime _single = new();
 
-    public async Task<HistoryPollResult> RunAsync(CancellationToken ct)
-    {
-        await _single.WaitAsync(ct); // one poll at a time per instance; the Functions timer is a singleton across instances
-        try
-        {
-            return await PollAsync(ct);
-        }
-        finally
-        {
-            _single.Release();
-        }
-    }
+    public Task<HistoryPollResult> RunAsync(CancellationToken ct) => _single.RunAsync(PollAsync, ct);
 
     private async Task<HistoryPollResult> PollAsync(CancellationToken ct)
     {

@@ -9,9 +9,14 @@ public static class SyncDirection
 {
     public const string BitrixToRetailCrm = "bitrix-to-retailcrm";
     public const string RetailCrmToBitrix = "retailcrm-to-bitrix";
+
+    public static readonly IReadOnlyList<string> All = [BitrixToRetailCrm, RetailCrmToBitrix];
 }
 
-/// <summary>An order that could not be delivered, with everything needed to understand and replay it.</summary>
+/// <summary>
+/// An order that could not be delivered, with everything needed to understand and replay it. <see cref="Open"/> is
+/// false once the record was replayed, until the order fails again.
+/// </summary>
 public sealed record DeadLetter(
     string Direction,
     string OrderId,
@@ -22,11 +27,19 @@ public sealed record DeadLetter(
     string Message,
     DateTimeOffset FailedAt,
     int ReplayCount = 0,
-    DateTimeOffset? ReplayedAt = null);
+    DateTimeOffset? ReplayedAt = null,
+    bool Open = true);
+
+/// <summary>Which records to list; every criterion left null matches all. Replayed records only when asked for.</summary>
+public sealed record DeadLetterFilter(string? Direction = null, string? OrderId = null, string? ReasonCode = null,
+    bool IncludeReplayed = false);
 
 public sealed class DeadLetterStore(StorageClients storage, IOptions<SyncOptions> options)
 {
-    /// <summary>One record per order and direction; a later failure overwrites the reason but keeps the replay history.</summary>
+    /// <summary>
+    /// One record per order and direction; a later failure overwrites the reason, keeps the replay history and opens
+    /// the record again (whatever <see cref="DeadLetter.Open"/> says).
+    /// </summary>
     public async Task RecordAsync(DeadLetter letter, CancellationToken ct)
     {
         var table = await TableAsync(ct);
@@ -51,13 +64,23 @@ public sealed class DeadLetterStore(StorageClients storage, IOptions<SyncOptions
         return response.HasValue ? ToDeadLetter(response.Value!) : null;
     }
 
-    public async Task<IReadOnlyList<DeadLetter>> ListOpenAsync(string direction, CancellationToken ct)
+    public Task<IReadOnlyList<DeadLetter>> ListOpenAsync(string direction, CancellationToken ct) =>
+        FindAsync(new DeadLetterFilter(direction), ct);
+
+    /// <summary>The matching records, oldest failure first; the criteria go to the table service as one query.</summary>
+    public async Task<IReadOnlyList<DeadLetter>> FindAsync(DeadLetterFilter filter, CancellationToken ct)
     {
+        var conditions = new List<FormattableString>();
+        if (filter.Direction is { } direction) conditions.Add($"PartitionKey eq {direction}");
+        if (filter.OrderId is { } orderId) conditions.Add($"RowKey eq {orderId}");
+        if (filter.ReasonCode is { } reasonCode) conditions.Add($"ReasonCode eq {reasonCode}");
+        if (!filter.IncludeReplayed) conditions.Add($"Open eq {true}");
+        var query = conditions.Count == 0 ? null : string.Join(" and ", conditions.Select(TableClient.CreateQueryFilter));
         var table = await TableAsync(ct);
         var letters = new List<DeadLetter>();
-        await foreach (var e in table.QueryAsync<TableEntity>(e => e.PartitionKey == direction && e.GetBoolean("Open") == true, cancellationToken: ct))
+        await foreach (var e in table.QueryAsync<TableEntity>(query, cancellationToken: ct))
             letters.Add(ToDeadLetter(e));
-        return letters;
+        return letters.OrderBy(l => l.FailedAt).ToList();
     }
 
     /// <summary>Marks the record as replayed; it stays for the audit trail until the order fails again.</summary>
@@ -78,5 +101,5 @@ public sealed class DeadLetterStore(StorageClients storage, IOptions<SyncOptions
     private static DeadLetter ToDeadLetter(TableEntity e) => new(
         e.PartitionKey, e.RowKey, e.GetString("ReasonCode") ?? "", e.GetString("Reason") ?? "", e.GetString("LastResponse"),
         e.GetInt32("Attempts") ?? 0, e.GetString("Message") ?? "", e.GetDateTimeOffset("FailedAt") ?? default,
-        e.GetInt32("ReplayCount") ?? 0, e.GetDateTimeOffset("ReplayedAt"));
+        e.GetInt32("ReplayCount") ?? 0, e.GetDateTimeOffset("ReplayedAt"), e.GetBoolean("Open") ?? true);
 }

@@ -11,9 +11,11 @@ namespace BitrixRetailCrm.Storage;
 
 /// <summary>
 /// The storage account behind AzureWebJobsStorage, shared by the queue trigger, our queues, our tables and the catalogue
-/// blob. Tables, queues and blob containers are created on first use, once per process.
+/// blob. Tables, queues and blob containers are created on first use, once per process. <paramref name="inspectQueues"/>
+/// is the same account without message encoding, for reading queues without decoding their messages.
 /// </summary>
-public sealed class StorageClients(TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs)
+public sealed class StorageClients(TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs,
+    QueueServiceClient inspectQueues)
 {
     /// <summary>The setting (connection name) the Functions host and our own clients read.</summary>
     public const string ConnectionName = "AzureWebJobsStorage";
@@ -32,7 +34,8 @@ public sealed class StorageClients(TableServiceClient tables, QueueServiceClient
     public static StorageClients FromConnectionString(string connectionString) => new(
         new TableServiceClient(connectionString),
         new QueueServiceClient(connectionString, QueueOptions()),
-        new BlobServiceClient(connectionString));
+        new BlobServiceClient(connectionString),
+        new QueueServiceClient(connectionString));
 
     /// <summary>
     /// The same connection forms the Functions host accepts for <c>AzureWebJobsStorage</c>: a connection string as the
@@ -49,7 +52,8 @@ public sealed class StorageClients(TableServiceClient tables, QueueServiceClient
         return new StorageClients(
             new TableServiceClient(endpoints.TableServiceUri, credential),
             new QueueServiceClient(endpoints.QueueServiceUri, credential, QueueOptions()),
-            new BlobServiceClient(endpoints.BlobServiceUri, credential));
+            new BlobServiceClient(endpoints.BlobServiceUri, credential),
+            new QueueServiceClient(endpoints.QueueServiceUri, credential));
     }
 
     public Task<TableClient> TableAsync(string name, CancellationToken ct) =>
@@ -73,6 +77,12 @@ public sealed class StorageClients(TableServiceClient tables, QueueServiceClient
         var queue = await QueueAsync(queueName, ct);
         await queue.SendMessageAsync(message, ct);
     }
+
+    /// <summary>
+    /// A queue to look at, neither created nor decoded: the host moves messages that are not Base64 verbatim to the
+    /// poison queue, and peeking them through a Base64 client throws.
+    /// </summary>
+    public QueueClient InspectQueue(string name) => inspectQueues.GetQueueClient(name);
 
     public Task<QueueClient> QueueAsync(string name, CancellationToken ct) =>
         _queues.GetOrAdd(name, n => new Lazy<Task<QueueClient>>(async () =>

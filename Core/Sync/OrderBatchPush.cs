@@ -59,6 +59,7 @@ internal sealed class OrderBatchPush(
         public string? OrderHash;
         public string? CustomerHash;
         public long? CrmId;
+        public DateTimeOffset? DateUpdate;
         public PushOutcome? Outcome;
         public Exception? Error;
         public bool Open => Error is null && Outcome is null;
@@ -126,6 +127,7 @@ internal sealed class OrderBatchPush(
             {
                 var read = orders[w.Id];
                 if (read.Error is not null) throw read.Error;
+                w.DateUpdate = read.Order!.DateUpdate;
                 w.Mapped = OrderMapper.Map(read.Order!, mappingSet, _mappingOptions.Value);
                 w.OrderHash = Hash(w.Mapped.Site, CrmJson.Serialize(w.Mapped.Order));
                 w.CustomerHash = w.Mapped.Customer is null ? null : Hash(w.Mapped.Site, CrmJson.Serialize(w.Mapped.Customer));
@@ -148,7 +150,10 @@ internal sealed class OrderBatchPush(
         }
         if (w.CustomerHash == state.CustomerHash && await IsEchoOfRetailCrmStatusAsync(w.Id, w.Mapped!, state, ct))
         {
-            await states.SaveAsync(state with { OrderHash = w.OrderHash, PushedStatus = w.Mapped!.Order.Status }, ct);
+            await states.SaveAsync(state with
+            {
+                OrderHash = w.OrderHash, PushedStatus = w.Mapped!.Order.Status, PushedDateUpdate = w.DateUpdate,
+            }, ct);
             w.State = null; // saved: nothing left to release
             w.Outcome = PushOutcome.Unchanged;
             log.LogInformation("Order {OrderId} only took status {Status} from RetailCRM; no RetailCRM write",
@@ -347,24 +352,30 @@ internal sealed class OrderBatchPush(
         {
             var state = w.State!;
             w.State = null;
-            if (w.Error is not null || w.Outcome == PushOutcome.Unchanged)
+            var pushed = w.Error is not null ? null
+                : w.Outcome != PushOutcome.Unchanged ? state with
+                {
+                    CrmId = w.CrmId, OrderHash = w.OrderHash, CustomerHash = w.CustomerHash, PushedStatus = w.Mapped!.Order.Status,
+                    PushedAt = clock.GetUtcNow(), PushedDateUpdate = w.DateUpdate,
+                }
+                // Nothing to write, but this version counts as pushed: the reconciliation must not queue it again.
+                : state.PushedDateUpdate != w.DateUpdate ? state with { PushedDateUpdate = w.DateUpdate }
+                : null;
+            if (pushed is null)
             {
                 await states.ReleaseAsync(state, CancellationToken.None);
                 return;
             }
             try
             {
-                await states.SaveAsync(state with
-                {
-                    CrmId = w.CrmId, OrderHash = w.OrderHash, CustomerHash = w.CustomerHash, PushedStatus = w.Mapped!.Order.Status,
-                    PushedAt = clock.GetUtcNow(),
-                }, ct);
+                await states.SaveAsync(pushed, ct);
             }
             catch
             {
                 await states.ReleaseAsync(state, CancellationToken.None);
                 throw;
             }
+            if (w.Outcome == PushOutcome.Unchanged) return;
             log.LogInformation("Order {OrderId} {Outcome} in RetailCRM as {CrmId}, {Direction}",
                 w.Id, w.Outcome, w.CrmId, SyncDirection.BitrixToRetailCrm);
         });

@@ -1,19 +1,16 @@
-using BitrixRetailCrm.Configuration;
-using BitrixRetailCrm.Storage;
+using BitrixRetailCrm.Operations;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace BitrixRetailCrm.Telemetry;
 
-/// <summary>Samples the depth of our queues and their poison queues each minute into metrics and the log.</summary>
-public sealed class QueueDepthSampler(StorageClients storage, IOptions<TriggerOptions> triggers, SyncMetrics metrics,
-    ILogger<QueueDepthSampler> log) : BackgroundService
+/// <summary>
+/// Samples our queues each minute into metrics and the log: depth of each queue and poison queue, age of their oldest
+/// message, and the poison count per queue — what the status endpoint reports, read by the same reader.
+/// </summary>
+public sealed class QueueDepthSampler(QueueStatusReader reader, SyncMetrics metrics, ILogger<QueueDepthSampler> log) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
-
-    public IEnumerable<string> QueueNames =>
-        new[] { triggers.Value.OrdersQueueName, triggers.Value.StatusQueueName }.SelectMany(q => new[] { q, q + "-poison" });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,16 +28,20 @@ public sealed class QueueDepthSampler(StorageClients storage, IOptions<TriggerOp
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    public async Task<IReadOnlyDictionary<string, int>> SampleAsync(CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, QueueStatus>> SampleAsync(CancellationToken ct)
     {
-        var depths = new Dictionary<string, int>();
-        foreach (var name in QueueNames)
+        var queues = await reader.ReadAsync(ct);
+        foreach (var q in queues.Values)
         {
-            var queue = await storage.QueueAsync(name, ct);
-            depths[name] = (await queue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
-            metrics.QueueDepth(name, depths[name]);
-            log.LogInformation("Queue {Queue} depth {QueueDepth}", name, depths[name]);
+            metrics.QueueDepth(q.Name, q.Depth);
+            metrics.QueueDepth(q.PoisonQueue, q.PoisonCount);
+            metrics.OldestMessageAge(q.Name, q.OldestMessageAgeSeconds);
+            metrics.OldestMessageAge(q.PoisonQueue, q.OldestPoisonAgeSeconds);
+            metrics.PoisonMessages(q.Name, q.PoisonCount);
+            log.LogInformation(
+                "Queue {Queue} depth {QueueDepth}, oldest message {OldestMessageAgeSeconds} s, poison {PoisonCount}, oldest poison {OldestPoisonAgeSeconds} s",
+                q.Name, q.Depth, q.OldestMessageAgeSeconds, q.PoisonCount, q.OldestPoisonAgeSeconds);
         }
-        return depths;
+        return queues;
     }
 }

@@ -4,7 +4,7 @@ namespace BitrixRetailCrm.Telemetry;
 
 /// <summary>
 /// The integration's custom metrics (meter "BitrixRetailCrm"): orders pushed, statuses applied, push latency, failures
-/// by reason, queue depth. The Functions app forwards them to Application Insights; any OpenTelemetry exporter can too.
+/// by reason, and per queue its depth, the age of its oldest message and its poison count. The Functions app forwards them to Application Insights; any OpenTelemetry exporter can too.
 /// </summary>
 public sealed class SyncMetrics : IDisposable
 {
@@ -16,6 +16,8 @@ public sealed class SyncMetrics : IDisposable
     private readonly Counter<long> _failures;
     private readonly Histogram<double> _pushLatency;
     private readonly Histogram<long> _queueDepth;
+    private readonly Histogram<double> _oldestMessageAge;
+    private readonly Histogram<long> _poisonMessages;
 
     public SyncMetrics()
     {
@@ -24,6 +26,9 @@ public sealed class SyncMetrics : IDisposable
         _failures = _meter.CreateCounter<long>("sync_failures", description: "Dead-lettered messages, by direction and reason");
         _pushLatency = _meter.CreateHistogram<double>("push_latency", "s", "From hook acknowledgement to RetailCRM write");
         _queueDepth = _meter.CreateHistogram<long>("queue_depth", description: "Approximate messages waiting, sampled per queue");
+        _oldestMessageAge = _meter.CreateHistogram<double>("queue_oldest_message_age", "s",
+            "Age of the oldest visible message, sampled per queue (0 when empty)");
+        _poisonMessages = _meter.CreateHistogram<long>("poison_messages", description: "Messages in the queue's -poison queue, sampled per queue");
     }
 
     public void OrderPushed(string outcome, TimeSpan sinceHook)
@@ -38,6 +43,11 @@ public sealed class SyncMetrics : IDisposable
         _failures.Add(1, new("direction", direction), new("reason", reason));
 
     public void QueueDepth(string queue, long depth) => _queueDepth.Record(depth, new KeyValuePair<string, object?>("queue", queue));
+
+    public void OldestMessageAge(string queue, double seconds) =>
+        _oldestMessageAge.Record(seconds, new KeyValuePair<string, object?>("queue", queue));
+
+    public void PoisonMessages(string queue, long count) => _poisonMessages.Record(count, new KeyValuePair<string, object?>("queue", queue));
 
     public void Dispose() => _meter.Dispose();
 }

@@ -1,8 +1,5 @@
 using System.Xml.Linq;
-using BitrixRetailCrm.Catalog;
 using BitrixRetailCrm.Simulators.Bitrix;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using NUnit.Framework;
 
 namespace BitrixRetailCrm.Tests.Catalog;
@@ -111,28 +108,4 @@ public sealed class IcmlFeedTests
         Assert.That(f.Bitrix.TotalRequests - before, Is.LessThanOrEqualTo(12), "pages, parents and prices travel in batches");
         Assert.That(f.Bitrix.RequestCount("batch"), Is.EqualTo(f.Bitrix.TotalRequests - before));
     }
-
-    [Test]
-    public async Task Feed_endpoint_wants_the_key_and_answers_304_to_a_known_etag()
-    {
-        await using var f = await CatalogFixture.StartAsync();
-        f.Bitrix.Catalog.PutProduct(new CatalogProduct(1, "Товар"));
-        await f.BuildFeedAsync();
-        var endpoint = f.Get<IcmlFeedEndpoint>();
-
-        var wrongKey = await endpoint.HandleAsync(Request("?key=nope"), CancellationToken.None);
-        var served = await endpoint.HandleAsync(Request($"?key={CatalogFixture.FeedKey}"), CancellationToken.None);
-
-        Assert.That(wrongKey, Is.InstanceOf<UnauthorizedResult>());
-        var file = (FileStreamResult)served;
-        await file.FileStream.DisposeAsync();
-        Assert.That(file.EntityTag, Is.Not.Null);
-        Assert.That(file.LastModified, Is.Not.Null);
-        var conditional = Request($"?key={CatalogFixture.FeedKey}");
-        conditional.Headers.IfNoneMatch = file.EntityTag!.ToString();
-        var notModified = await endpoint.HandleAsync(conditional, CancellationToken.None);
-        Assert.That(((StatusCodeResult)notModified).StatusCode, Is.EqualTo(304));
-    }
-
-    private static HttpRequest Request(string query) => new DefaultHttpContext { Request = { QueryString = new QueryString(query) } }.Request;
 }

@@ -8,12 +8,13 @@ namespace BitrixRetailCrm.Tests.Deployment;
 [TestFixture]
 public sealed class AppSettingsTests
 {
-    // Read by the Functions host and the Application Insights integration, not by our options classes.
+    // Read by the Functions host, the Application Insights integration and the .NET runtime, not by our options classes.
     private static readonly string[] PlatformSettings =
     [
         "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__accountName",
         "AzureWebJobsStorage__blobServiceUri", "AzureWebJobsStorage__queueServiceUri", "AzureWebJobsStorage__tableServiceUri",
         "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+        "DOTNET_GCgen0size", // read by the .NET runtime (README, Benchmarks)
     ];
 
     private Templates.Compiled _compiled = null!;

@@ -23,6 +23,7 @@ namespace BitrixRetailCrm.Tests.Infrastructure;
 public sealed class IntegrationHarness : IAsyncDisposable
 {
     public const string FunctionKey = "test-function-key-0123456789";
+    public const string AdminKey = "test-admin-key-9876543210abc";
     public const string WebhookSecret = "test-webhook-secret-9876543210";
 
     private IntegrationHarness(BitrixSimulator bitrix, RetailCrmSimulator crm, WebApplication runner, Uri runnerUrl,
@@ -82,10 +83,12 @@ public sealed class IntegrationHarness : IAsyncDisposable
             ["AzureWebJobs:extensions:queues:visibilityTimeout"] = "00:00:00.200",
             ["AzureWebJobs:extensions:queues:maxPollingInterval"] = "00:00:00.200",
             ["LocalRunner:FunctionKey"] = FunctionKey,
+            ["LocalRunner:AdminKey"] = AdminKey,
             ["RetailCrm:WebhookSecret"] = WebhookSecret,
             ["StatusQueueName"] = $"status-{suffix}",
             ["StatusSync:StatusStateTable"] = $"status{suffix}",
             ["StatusSync:HistoryPollInterval"] = "01:00:00",
+            ["Reconcile:Interval"] = "01:00:00", // tests run the reconciliation themselves
             ["Logging:LogLevel:Default"] = "Information",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
@@ -117,6 +120,8 @@ public sealed class IntegrationHarness : IAsyncDisposable
         }));
 
     public BitrixRetailCrm.StatusSync.HistoryPoller HistoryPoller => Runner.Services.GetRequiredService<BitrixRetailCrm.StatusSync.HistoryPoller>();
+
+    public BitrixRetailCrm.Sync.OrderReconciler Reconciler => Runner.Services.GetRequiredService<BitrixRetailCrm.Sync.OrderReconciler>();
 
     public Task<HttpResponseMessage> SendBitrixEventAsync(int orderId) =>
         Bitrix.SendOrderSavedEventAsync(HookUrl, orderId, CancellationToken.None);

@@ -121,6 +121,52 @@ public sealed class BitrixSimulatorTests
     }
 
     [Test]
+    public async Task Order_list_pages_chained_in_a_batch_by_id_after_an_update_date_skip_older_orders_and_the_count()
+    {
+        await using BitrixSimulator simulator = await StartAsync();
+        using HttpClient client = ClientFor(simulator);
+        foreach (int id in Enumerable.Range(1, 70))
+            simulator.PutOrder(SampleOrders.Create(id));
+        string since = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture));
+        string page = "sale.order.list?select%5B%5D=id&select%5B%5D=dateUpdate&select%5B%5D=lid&order%5Bid%5D=asc&start=-1"
+            + $"&filter%5B%3E%3DdateUpdate%5D={since}&filter%5B%3Eid%5D=";
+
+        (_, JsonObject body) = await client.PostAsJsonAsync("batch", new
+        {
+            halt = 1,
+            cmd = new Dictionary<string, string> { ["p0"] = page + "0", ["p1"] = page + "$result[p0][orders][49][id]" },
+        }).ReadAsync();
+
+        JsonObject result = body["result"]!.AsObject();
+        int[] Ids(string key) => result["result"]![key]!["orders"]!.AsArray().Select(r => (int)r!["id"]!).ToArray();
+        Assert.That(Ids("p0"), Is.EqualTo(Enumerable.Range(1, 50)));
+        Assert.That(Ids("p1"), Is.EqualTo(Enumerable.Range(51, 20)), "the seeded orders 1001-1003 were saved long ago");
+        Assert.That(result["result"]!["p1"]!["orders"]![0]!.AsObject().Select(p => p.Key), Is.EquivalentTo(new[] { "id", "dateUpdate", "lid" }));
+        Assert.That(result["result_total"], Is.InstanceOf<JsonArray>(), "start=-1 counts nothing");
+        Assert.That(result["result_next"], Is.InstanceOf<JsonArray>());
+        Assert.That(body["time"]!["date_start"], Is.Not.Null);
+    }
+
+    [Test]
+    public async Task Saving_an_order_gives_it_a_fresh_dateUpdate_and_version_only_when_it_changed()
+    {
+        await using BitrixSimulator simulator = await StartAsync();
+        JsonObject seeded = simulator.GetOrder(1001)!;
+
+        simulator.PutOrder(simulator.GetOrder(1001)!);
+        JsonObject unchanged = simulator.GetOrder(1001)!;
+        JsonObject changed = simulator.GetOrder(1001)!;
+        changed["statusId"] = "P";
+        simulator.PutOrder(changed);
+        JsonObject saved = simulator.GetOrder(1001)!;
+
+        Assert.That((string?)unchanged["dateUpdate"], Is.EqualTo((string?)seeded["dateUpdate"]));
+        Assert.That(DateTimeOffset.Parse((string)saved["dateUpdate"]!), Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromSeconds(5)));
+        Assert.That((string?)saved["dateUpdate"], Does.EndWith("+03:00"));
+        Assert.That((int)saved["version"]!, Is.EqualTo((int)seeded["version"]! + 1));
+    }
+
+    [Test]
     public async Task Order_update_sets_the_status_bumps_dateUpdate_and_returns_no_collections()
     {
         await using BitrixSimulator simulator = await StartAsync();

@@ -52,17 +52,28 @@ public class SyncMetricsTests
     }
 
     [Test]
-    public async Task Queue_depth_is_sampled_for_each_queue_and_its_poison_queue()
+    public async Task Queue_depth_oldest_message_age_and_poison_count_are_sampled_into_metrics_and_the_log()
     {
         await using var harness = await IntegrationHarness.StartAsync(startQueueListener: false);
         await harness.SendBitrixEventAsync(1001);
         await harness.SendBitrixEventAsync(1002);
+        await harness.PoisonQueue.CreateIfNotExistsAsync();
+        await harness.PoisonQueue.SendMessageAsync("poisoned");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
 
-        var depths = await harness.Runner.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
+        var queues = await harness.Runner.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
             .OfType<QueueDepthSampler>().Single().SampleAsync(CancellationToken.None);
 
-        Assert.That(depths[harness.QueueName], Is.EqualTo(2));
-        Assert.That(depths[harness.QueueName + "-poison"], Is.Zero);
+        var orders = queues["orders"];
+        Assert.That((orders.Name, orders.Depth, orders.PoisonCount), Is.EqualTo((harness.QueueName, 2, 1)));
+        Assert.That(orders.OldestMessageAgeSeconds, Is.GreaterThan(0));
+        Assert.That(queues["status"].Depth, Is.Zero, "a queue that does not exist yet is empty");
         Assert.That(_measurements.Any(m => m.Name == "queue_depth" && m.Tags["queue"] == harness.QueueName && m.Value == 2), Is.True);
+        Assert.That(_measurements.Any(m => m.Name == "queue_depth" && m.Tags["queue"] == harness.QueueName + "-poison" && m.Value == 1), Is.True);
+        Assert.That(_measurements.Any(m => m.Name == "poison_messages" && m.Tags["queue"] == harness.QueueName && m.Value == 1), Is.True);
+        Assert.That(_measurements.Any(m => m.Name == "queue_oldest_message_age" && m.Tags["queue"] == harness.QueueName
+            && m.Value == orders.OldestMessageAgeSeconds), Is.True);
+        Assert.That(harness.Logs.Lines, Has.Some.Contains($"Queue {harness.QueueName} depth 2, oldest message")
+            .And.Some.Contains("poison 1"));
     }
 }

@@ -27,6 +27,32 @@ internal sealed class BitrixOrderStore
         lock (gate) orders[id] = stored;
     }
 
+    /// <summary>
+    /// Stores an order the way the shop saves it: a new or changed order gets dateUpdate = now and its next version, as
+    /// Order::save does; saving the same content again changes nothing.
+    /// </summary>
+    public void Save(JsonObject order)
+    {
+        int id = JsonValues.AsInt(order["id"]) ?? throw new ArgumentException("The order needs a numeric \"id\".", nameof(order));
+        JsonObject saved = JsonValues.AsParsed(order);
+        lock (gate)
+        {
+            if (orders.TryGetValue(id, out JsonObject? stored) && JsonNode.DeepEquals(WithoutStamps(stored), WithoutStamps(saved)))
+                return;
+            saved["dateUpdate"] = BitrixFormat.Date(ShopClock.Now());
+            saved["version"] = (JsonValues.AsInt(stored?["version"]) ?? 0) + 1;
+            orders[id] = saved;
+        }
+    }
+
+    private static JsonObject WithoutStamps(JsonObject order)
+    {
+        JsonObject copy = order.DeepClone().AsObject();
+        copy.Remove("dateUpdate");
+        copy.Remove("version");
+        return copy;
+    }
+
     public JsonObject? Get(int id)
     {
         lock (gate) return orders.TryGetValue(id, out JsonObject? order) ? JsonValues.AsParsed(order) : null;

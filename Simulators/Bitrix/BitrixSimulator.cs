@@ -26,6 +26,7 @@ public sealed class BitrixSimulator : IAsyncDisposable
         host = new SimulatorHost(options, journal, BitrixFormat.Json, BitrixFormat.FaultBody, new BitrixApi(options, methods, journal).Map);
         if (options.SeedDemoOrders)
         {
+            // Stored as they are, with their sample dates: orders saved long before the simulator started.
             orders.Put(SampleOrders.Create(1001));
             orders.Put(SampleOrders.Create(1002, new SampleOrderOptions(ItemCount: 3, StatusId: "P", Paid: true)));
             orders.Put(SampleOrders.Create(1003, new SampleOrderOptions(ItemCount: 1, WithEmail: false)));
@@ -62,8 +63,11 @@ public sealed class BitrixSimulator : IAsyncDisposable
     /// <summary>Calls of a method, counting those inside batch (the batch call itself counts as "batch").</summary>
     public int RequestCount(string method) => methods.CallCount(method);
 
-    /// <summary>Stores (or replaces) an order given in the sale.order.get shape, e.g. from <see cref="SampleOrders.Create"/>.</summary>
-    public void PutOrder(JsonObject order) => orders.Put(order);
+    /// <summary>
+    /// Saves (adds or replaces) an order given in the sale.order.get shape, e.g. from <see cref="SampleOrders.Create"/>, as the
+    /// shop would: when it is new or differs from the stored one it gets a fresh dateUpdate and version.
+    /// </summary>
+    public void PutOrder(JsonObject order) => orders.Save(order);
 
     public JsonObject? GetOrder(int id) => orders.Get(id);
 

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BitrixRetailCrm.Hooks;
+using BitrixRetailCrm.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace BitrixRetailCrm.Operations;
+
+/// <summary>
+/// Body of POST /api/ops/dead-letters/replay: exactly one of <see cref="OrderId"/>, <see cref="ReasonCode"/> or
+/// <see cref="All"/> — the choices of the Admin CLI's <c>dead-letters replay</c>, with the same default direction.
+/// </summary>
+public sealed record ReplayRequest(string? Direction, string? OrderId, string? ReasonCode, bool? All);
+
+public sealed record DeadLetterList(int Count, IReadOnlyList<DeadLetter> DeadLetters);
+
+public sealed record SkippedReplay(string OrderId, string Problem);
+
+public sealed record ReplayResponse(string Direction, IReadOnlyList<DeadLetter> Replayed, IReadOnlyList<SkippedReplay> Skipped);
+
+/// <summary>
+/// GET /api/ops/dead-letters and POST /api/ops/dead-letters/replay (admin key). Replays go through
+/// <see cref="DeadLetterReplayer"/>, so they are recorded on the record exactly as the CLI's are. A query or body that
+/// is not understood is a 400 and nothing is replayed.
+/// </summary>
+public sealed class DeadLetterOperationsHandler(DeadLetterStore deadLetters, DeadLetterReplayer replayer,
+    ILogger<DeadLetterOperationsHandler> log)
+{
+    private const int MaxBodyBytes = 4096;
+
+    private static readonly JsonSerializerOptions StrictJson = new(OperationsStatusHandler.Json)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>Query: <c>orderId</c>, <c>direction</c>, <c>reasonCode</c>, <c>includeReplayed=true</c>; without one, all.</summary>
+    public async Task<IActionResult> ListAsync(HttpRequest request, CancellationToken ct)
+    {
+        var query = request.Query;
+        string? Value(string name) => query[name].FirstOrDefault() is { Length: > 0 } v ? v : null;
+        var direction = Value("direction");
+        if (direction is not null && UnknownDirection(direction) is { } unknown) return unknown;
+        var includeReplayed = false;
+        if (Value("includeReplayed") is { } flag && !bool.TryParse(flag, out includeReplayed))
+            return Invalid($"includeReplayed must be true or false, got \"{flag}\".");
+        var letters = await deadLetters.FindAsync(new DeadLetterFilter(direction, Value("orderId"), Value("reasonCode"), includeReplayed), ct);
+        return new JsonResult(new DeadLetterList(letters.Count, letters), OperationsStatusHandler.Json);
+    }
+
+    public async Task<IActionResult> ReplayAsync(HttpRequest request, CancellationToken ct)
+    {
+        ReplayRequest? replay;
+        try
+        {
+            replay = JsonSerializer.Deserialize<ReplayRequest>(await RequestBody.ReadAsync(request, MaxBodyBytes, ct), StrictJson);
+        }
+        catch (HookRejectedException ex)
+        {
+            return Problems.Create(ex.Status, ex.Title, ex.Message);
+        }
+        catch (JsonException ex)
+        {
+            return Invalid($"The body must be a JSON object such as {{\"orderId\":\"2001\"}}: {ex.Message}");
+        }
+        if (replay is null) return Invalid("The body must be a JSON object such as {\"orderId\":\"2001\"}.");
+        var direction = replay.Direction ?? SyncDirection.BitrixToRetailCrm;
+        if (UnknownDirection(direction) is { } unknown) return unknown;
+        var selectors = new[] { replay.OrderId is not null, replay.ReasonCode is not null, replay.All == true }.Count(s => s);
+        if (selectors != 1 || replay.OrderId is "" || replay.ReasonCode is "")
+            return Invalid("Give exactly one of \"orderId\" (non-empty), \"reasonCode\" (non-empty) or \"all\": true.");
+
+        ReplayReport report;
+        if (replay.OrderId is { } orderId)
+        {
+            if (await replayer.ReplayOrderAsync(direction, orderId, ct) is not { } one)
+                return Problems.Create(404, "No dead letter", $"Order {orderId} has no dead-letter record ({direction}).");
+            report = one;
+        }
+        else
+        {
+            report = replay.ReasonCode is { } reasonCode
+                ? await replayer.ReplayReasonAsync(direction, reasonCode, ct)
+                : await replayer.ReplayAllOpenAsync(direction, ct);
+        }
+        log.LogInformation("Dead letters replayed over HTTP ({Direction}, order {OrderId}, reason {Reason}, all {All}): {Replayed} queued again, {Skipped} skipped",
+            direction, replay.OrderId, replay.ReasonCode, replay.All == true, report.Replayed.Count, report.Skipped.Count);
+        var skipped = report.Skipped.Select(s => new SkippedReplay(s.OrderId, s.Problem)).ToList();
+        return new JsonResult(new ReplayResponse(direction, report.Replayed, skipped), OperationsStatusHandler.Json);
+    }
+
+    private static IActionResult? UnknownDirection(string direction) =>
+        SyncDirection.All.Contains(direction)
+            ? null
+            : Invalid($"Unknown direction \"{direction}\" (known: {string.Join(", ", SyncDirection.All)}).");
+
+    private static IActionResult Invalid(string detail) => Problems.Create(400, "Invalid request", detail);
+}

@@ -1,0 +1,101 @@
+using BitrixRetailCrm.Bitrix;
+using BitrixRetailCrm.Configuration;
+using BitrixRetailCrm.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BitrixRetailCrm.Sync;
+
+public sealed record ReconcileResult(int Pages, int Listed, int Enqueued, ReconcileCursor Cursor);
+
+/// <summary>
+/// The safety net under the order hook: Bitrix sends an outbound webhook once and never again when it fails
+/// (bitrix-api.md §4.4), so a timer lists the orders updated since a cursor (sale.order.list by id, start=-1, pages
+/// chained in one batch) and queues, as source "reconcile", those whose dateUpdate is not the one last pushed. The
+/// cursor moves only after a page's orders are queued, so a crash or a queue failure re-reads them next run; a run
+/// reads at most <see cref="ReconcileOptions.MaxPagesPerRun"/> pages and the next one continues the scan.
+/// </summary>
+public sealed class OrderReconciler(
+    BitrixClient bitrix,
+    OrderStateStore states,
+    OrderQueue queue,
+    IOptions<ReconcileOptions> options,
+    TimeProvider clock,
+    ILogger<OrderReconciler> log)
+{
+    public const string Source = "reconcile";
+
+    private readonly SemaphoreSlim _single = new(1, 1);
+
+    public async Task<ReconcileResult> RunAsync(CancellationToken ct)
+    {
+        await _single.WaitAsync(ct); // one run at a time per instance; the Functions timer is a singleton across instances
+        try
+        {
+            return await ReconcileAsync(ct);
+        }
+        finally
+        {
+            _single.Release();
+        }
+    }
+
+    private async Task<ReconcileResult> ReconcileAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        var cursor = await states.GetReconcileCursorAsync(ct) ?? await StartCursorAsync(o, ct);
+        int pages = 0, listed = 0, enqueued = 0, perRequest = 1;
+        var complete = false;
+        while (!complete && pages < o.MaxPagesPerRun)
+        {
+            // One page first (the usual few updates cost one request); while pages come back full, twice as many per batch.
+            var read = await bitrix.ListUpdatedOrdersAsync(cursor.Since, cursor.AfterId, Math.Min(perRequest, o.MaxPagesPerRun - pages), ct);
+            perRequest = Math.Min(perRequest * 2, BitrixClient.MaxBatchCommands);
+            // Dated by Bitrix's clock, not ours, so clock skew cannot open a gap between one scan and the next.
+            var scanStartedAt = cursor.ScanStartedAt ?? read.ServerTime ?? clock.GetUtcNow();
+            foreach (var page in read.Pages) // ends with the scan's short last page, if this batch reached it
+            {
+                pages++;
+                listed += page.Count;
+                enqueued += await EnqueueChangedAsync(page, ct);
+                complete = page.Count < BitrixClient.ListPageSize;
+                cursor = complete
+                    ? new ReconcileCursor(scanStartedAt - o.Overlap, null, null)
+                    : cursor with { AfterId = long.Parse(page[^1].Id), ScanStartedAt = scanStartedAt };
+                await states.SaveReconcileCursorAsync(cursor, ct);
+            }
+        }
+        if (!complete)
+            log.LogInformation("Reconciliation stopped after {Pages} page(s) at order {AfterId}; the next run continues", pages, cursor.AfterId);
+        if (enqueued > 0)
+            log.LogInformation("Reconciliation queued {Enqueued} of {Listed} updated order(s) not pushed since their update", enqueued, listed);
+        return new ReconcileResult(pages, listed, enqueued, cursor);
+    }
+
+    /// <summary>First run: from now minus the lookback, saved at once so that failing runs do not slide the start forward.</summary>
+    private async Task<ReconcileCursor> StartCursorAsync(ReconcileOptions o, CancellationToken ct)
+    {
+        var cursor = new ReconcileCursor(clock.GetUtcNow() - o.Lookback, null, null);
+        await states.SaveReconcileCursorAsync(cursor, ct);
+        return cursor;
+    }
+
+    /// <summary>
+    /// Queues the orders of a page whose listed dateUpdate is not the one last pushed (unknown orders included). The
+    /// overlap's repeats and the echoes of our own status writes carry a recorded dateUpdate and are skipped.
+    /// </summary>
+    private async Task<int> EnqueueChangedAsync(IReadOnlyList<BitrixOrderStamp> page, CancellationToken ct)
+    {
+        var pushed = await Task.WhenAll(page.Select(async row =>
+            row.DateUpdate is { } listed && (await states.GetAsync(row.Id, ct))?.PushedDateUpdate == listed));
+        var changed = page.Where((_, i) => !pushed[i]).ToList();
+        var now = clock.GetUtcNow();
+        await Task.WhenAll(changed.Select(async row =>
+        {
+            await queue.EnqueueAsync(new OrderMessage(row.Id, row.SiteId, Source, now), ct);
+            log.LogInformation("Order {OrderId} was updated in Bitrix at {DateUpdate} and not pushed since; queued by the reconciliation",
+                row.Id, row.DateUpdate);
+        }));
+        return changed.Count;
+    }
+}
