@@ -28,11 +28,11 @@ public static class SaleDayBenchmark
 {
     public const string Summary =
         "[--orders 800] [--saves 2-3] [--crm-latency 3-5] [--crm-rps 10] [--bitrix-burst 50] [--bitrix-rps 2] " +
-        "[--bitrix-latency 0.05-0.15] [--design batched|agent] [--senders 1] [--timeout 600] [--agent-time-limit 120] " +
+        "[--bitrix-latency 0.05-0.15] [--design batched|agent] [--hosting flex|single] [--senders 1] [--timeout 600] [--agent-time-limit 120] " +
         "[--crm-outage SECONDS] [--kill-runner-after SECONDS] [--lost-hooks PERCENT] [--json-only] [--verbose]";
 
     private sealed record Settings(int Orders, (int Min, int Max) Saves, (double Min, double Max) CrmLatency, int CrmRps,
-        int BitrixBurst, int BitrixRps, (double Min, double Max) BitrixLatency, string Design, int Senders, double Timeout,
+        int BitrixBurst, int BitrixRps, (double Min, double Max) BitrixLatency, string Design, string Hosting, int Senders, double Timeout,
         double AgentTimeLimit, double CrmOutage, bool JsonOnly, bool Verbose, double LostHooks, double KillRunnerAfter);
 
     public static async Task<int> RunAsync(string[] args)
@@ -80,6 +80,7 @@ public static class SaleDayBenchmark
             int.Parse(Get("bitrix-rps", "2"), CultureInfo.InvariantCulture),
             Range(Get("bitrix-latency", "0.05-0.15")),
             Get("design", "batched"),
+            Get("hosting", "single"),
             int.Parse(Get("senders", "1"), CultureInfo.InvariantCulture),
             double.Parse(Get("timeout", "600"), CultureInfo.InvariantCulture),
             double.Parse(Get("agent-time-limit", "120"), CultureInfo.InvariantCulture),
@@ -90,6 +91,7 @@ public static class SaleDayBenchmark
             double.Parse(Get("kill-runner-after", "0"), CultureInfo.InvariantCulture));
         if (values.Count > 0) throw new ArgumentException($"unknown option --{values.Keys.First()}");
         if (settings.Design is not ("batched" or "agent")) throw new ArgumentException("--design is batched or agent");
+        if (settings.Hosting is not ("flex" or "single")) throw new ArgumentException("--hosting is flex or single");
         if (settings.LostHooks is < 0 or > 100) throw new ArgumentException("--lost-hooks is a percentage, 0-100");
         return settings;
     }
@@ -117,8 +119,10 @@ public static class SaleDayBenchmark
 
         var functionKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         var settings = RunnerSettings(s, azurite, bitrix, crm, functionKey);
+        // Flex Consumption scales the HTTP functions and each queue function on instances of their own.
         await using var runner = await RunnerProcess.StartAsync(settings);
-        var hookUrl = new Uri(runner.Url, $"api/bitrix/order-saved?code={functionKey}");
+        await using var hookRunner = s.Hosting == "flex" ? await RunnerProcess.StartAsync(HttpFunctionsOnly(settings)) : null;
+        var hookUrl = new Uri((hookRunner ?? runner).Url, $"api/bitrix/order-saved?code={functionKey}");
         await WarmUpAsync(s, bitrix, crm, hookUrl);
         var baseline = new Counts(crm, bitrix);
 
@@ -158,6 +162,7 @@ public static class SaleDayBenchmark
             ["orders"] = s.Orders,
             ["hooks"] = hooks.Count,
             ["senders"] = s.Senders,
+            ["hosting"] = s.Hosting,
             ["hooksRefused"] = sent.Refused,
             ["crmLatencySeconds"] = $"{s.CrmLatency.Min}-{s.CrmLatency.Max}",
             ["crmRequestsPerSecondLimit"] = s.CrmRps,
@@ -195,6 +200,12 @@ public static class SaleDayBenchmark
 
     private const int FirstId = 100_001;
     private const string OrdersQueue = "bitrix-orders";
+
+    private static Dictionary<string, string?> HttpFunctionsOnly(Dictionary<string, string?> settings) => new(settings)
+    {
+        ["AzureWebJobs.PushOrder.Disabled"] = "true",
+        ["AzureWebJobs.ApplyStatus.Disabled"] = "true",
+    };
 
     /// <summary>Orders pushed before the measurement, so that JIT tiering and table creation are not measured.</summary>
     private static readonly IReadOnlyList<int> WarmUpIds = Enumerable.Range(99_001, 50).ToList();
@@ -400,7 +411,7 @@ public static class SaleDayBenchmark
         string V(string key) => r[key]?.ToString() ?? "—";
         var rows = new (string, string, string)[]
         {
-            ("design", V("design"), ""),
+            ("design / hosting", $"{V("design")} / {V("hosting")}", ""),
             ("orders / hooks", $"{V("orders")} / {V("hooks")}", ""),
             ("hooks lost (orders left without one)", $"{V("hooksDropped")} ({V("ordersWithoutHook")})", ""),
             ("hook ack p50 / p99 / max (ms)", $"{V("hookAckP50Ms")} / {V("hookAckP99Ms")} / {V("hookAckMaxMs")}", "p99 < 20"),

@@ -1,9 +1,12 @@
+using BitrixRetailCrm.Configuration;
 using BitrixRetailCrm.Hooks;
 using BitrixRetailCrm.StatusSync;
+using BitrixRetailCrm.Sync;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.Azure.WebJobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace BitrixRetailCrm.LocalRunner;
 
@@ -29,8 +32,11 @@ public static class LocalRunnerApp
             .Validate(o => o.AdminKey != o.FunctionKey, "LocalRunner:AdminKey must differ from LocalRunner:FunctionKey")
             .ValidateOnStart();
         builder.Host.ConfigureWebJobs(webJobs => webJobs.AddAzureStorageQueues());
-        builder.Services.AddHostedService<HistoryPollService>();
-        builder.Services.AddHostedService<ReconcileService>();
+        // Twins of Functions/HistoryPollFunction and ReconcileOrdersFunction: intervals instead of NCRONTAB schedules.
+        builder.Services.AddIntervalTimer("History poll", sp => sp.GetRequiredService<IOptions<StatusSyncOptions>>().Value.HistoryPollInterval,
+            (sp, ct) => sp.GetRequiredService<HistoryPoller>().RunAsync(ct));
+        builder.Services.AddIntervalTimer("Reconciliation", sp => sp.GetRequiredService<IOptions<ReconcileOptions>>().Value.Interval,
+            (sp, ct) => sp.GetRequiredService<OrderReconciler>().RunAsync(ct));
         builder.Services.AddCatalogTimers();
         builder.Services.RemoveAll<ITypeLocator>();
         builder.Services.AddSingleton<ITypeLocator>(new JobTypes(typeof(QueueJobs)));

@@ -129,12 +129,6 @@ public sealed class BitrixClient(IHttpClientFactory httpClientFactory)
             ? moment
             : null;
 
-    /// <summary>Empty batch members are serialised as [] (PHP empty arrays), so only objects hold keys.</summary>
-    private static JsonElement? Member(JsonElement outer, string member, string key) =>
-        outer.TryGetProperty(member, out var m) && m.ValueKind == JsonValueKind.Object && m.TryGetProperty(key, out var value)
-            ? value
-            : null;
-
     /// <summary>
     /// sale.order.update with only statusId and canceled, so basket, payments and shipments stay untouched
     /// (bitrix-api.md §2.3). Bitrix saves the order and fires OnSaleOrderSaved: our own hook hears an echo.

@@ -26,7 +26,7 @@ public sealed record ReconcileCursor(DateTimeOffset Since, long? AfterId, DateTi
 /// Lease times are the storage service's clock (the Date of the read), not the instance's: instances' clocks may
 /// disagree, and the leases of an instance that crashed then expire on the same clock as its queue messages' leases.
 /// </summary>
-public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions> options, TimeProvider clock)
+public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions> options)
 {
     private const string Partition = "order";
     private const string CursorPartition = "cursor";
@@ -38,28 +38,87 @@ public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions
         return entity is null ? null : ToState(entity);
     }
 
-    /// <summary>Takes the order's lease or throws <see cref="OrderBusyException"/> when another instance holds it.</summary>
-    public async Task<OrderPushState> AcquireAsync(string orderId, string owner, TimeSpan duration, CancellationToken ct)
+    /// <summary>
+    /// Takes the leases of a batch of orders with one query and one entity-group transaction (the rows share a
+    /// partition), instead of a read and a write per order. Orders another instance holds, or takes meanwhile, are
+    /// left out of the answer.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, OrderPushState>> AcquireAsync(IReadOnlyCollection<string> orderIds, string owner,
+        TimeSpan duration, CancellationToken ct)
     {
         var table = await TableAsync(ct);
-        var read = await table.GetEntityIfExistsAsync<TableEntity>(Partition, orderId, cancellationToken: ct);
-        var now = read.GetRawResponse().Headers.Date ?? clock.GetUtcNow();
-        var entity = read.HasValue ? read.Value! : new TableEntity(Partition, orderId);
-        if (entity.GetDateTimeOffset("LeaseUntil") > now && entity.GetString("LeaseOwner") != owner)
-            throw new OrderBusyException(orderId);
-        entity["LeaseUntil"] = now + duration;
-        entity["LeaseOwner"] = owner;
+        var (rows, now) = await ReadAsync(table, orderIds, ct);
+        var free = new List<TableEntity>();
+        foreach (var id in orderIds.Distinct())
+        {
+            var entity = rows.GetValueOrDefault(id) ?? new TableEntity(Partition, id);
+            if (entity.GetDateTimeOffset("LeaseUntil") > now && entity.GetString("LeaseOwner") != owner) continue;
+            entity["LeaseUntil"] = now + duration;
+            entity["LeaseOwner"] = owner;
+            free.Add(entity);
+        }
+        var leased = await TakeAsync(table, free, ct);
+        return leased.ToDictionary(e => e.RowKey, ToState);
+    }
+
+    /// <summary>Writes the leases; an order whose row changed since the read drops out and the rest are tried again.</summary>
+    private static async Task<List<TableEntity>> TakeAsync(TableClient table, List<TableEntity> entities, CancellationToken ct)
+    {
+        while (entities.Count > 0)
+        {
+            try
+            {
+                var response = await table.SubmitTransactionAsync(entities.Select(e => e.ETag == default
+                    ? new TableTransactionAction(TableTransactionActionType.Add, e)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, e, e.ETag)), ct);
+                for (var i = 0; i < entities.Count; i++) entities[i].ETag = response.Value[i].Headers.ETag ?? default;
+                return entities;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+            {
+                if (ex.FailedTransactionActionIndex is { } failed) entities.RemoveAt(failed);
+                else if (entities.Count == 1) return [];
+                else return (await Task.WhenAll(entities.Select(e => TakeAsync(table, [e], ct)))).SelectMany(e => e).ToList();
+            }
+        }
+        return entities;
+    }
+
+    /// <summary>The orders' rows with one query, and the storage service's time of the answer.</summary>
+    private static async Task<(Dictionary<string, TableEntity> Rows, DateTimeOffset Now)> ReadAsync(TableClient table,
+        IReadOnlyCollection<string> orderIds, CancellationToken ct)
+    {
+        var keys = string.Join(" or ", orderIds.Distinct().Select(id => TableClient.CreateQueryFilter($"RowKey eq {id}")));
+        var filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {Partition}")} and ({keys})";
+        var rows = new Dictionary<string, TableEntity>();
+        DateTimeOffset? now = null;
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, cancellationToken: ct).AsPages())
+        {
+            now ??= page.GetRawResponse().Headers.Date;
+            foreach (var row in page.Values) rows[row.RowKey] = row;
+        }
+        return (rows, now ?? DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>
+    /// Records the pushes and gives back the other leases of a batch in one transaction. False when the transaction
+    /// was refused (a lease lost to another instance, or storage failing): nothing was written, and the caller finishes
+    /// each order alone to learn which one failed.
+    /// </summary>
+    public async Task<bool> FinishAsync(IReadOnlyList<(OrderPushState Lease, OrderPushState? Pushed)> orders, CancellationToken ct)
+    {
+        if (orders.Count == 0) return true;
+        var table = await TableAsync(ct);
         try
         {
-            var response = entity.ETag == default
-                ? await table.AddEntityAsync(entity, ct)
-                : await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
-            entity.ETag = response.Headers.ETag ?? default;
-            return ToState(entity);
+            await table.SubmitTransactionAsync(orders.Select(o => o.Pushed is { } pushed
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, Pushed(pushed), pushed.ETag)
+                : new TableTransactionAction(TableTransactionActionType.UpdateMerge, Released(o.Lease), o.Lease.ETag)), ct);
+            return true;
         }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        catch (RequestFailedException)
         {
-            throw new OrderBusyException(orderId);
+            return false;
         }
     }
 
@@ -67,24 +126,26 @@ public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions
     public async Task SaveAsync(OrderPushState state, CancellationToken ct)
     {
         var table = await TableAsync(ct);
-        var entity = new TableEntity(Partition, state.OrderId)
-        {
-            ["CrmId"] = state.CrmId,
-            ["OrderHash"] = state.OrderHash,
-            ["CustomerHash"] = state.CustomerHash,
-            ["PushedStatus"] = state.PushedStatus,
-            ["PushedAt"] = state.PushedAt,
-            ["PushedDateUpdate"] = state.PushedDateUpdate,
-        };
-        await table.UpdateEntityAsync(entity, state.ETag, TableUpdateMode.Replace, ct);
+        await table.UpdateEntityAsync(Pushed(state), state.ETag, TableUpdateMode.Replace, ct);
     }
+
+    private static TableEntity Pushed(OrderPushState state) => new(Partition, state.OrderId)
+    {
+        ["CrmId"] = state.CrmId,
+        ["OrderHash"] = state.OrderHash,
+        ["CustomerHash"] = state.CustomerHash,
+        ["PushedStatus"] = state.PushedStatus,
+        ["PushedAt"] = state.PushedAt,
+        ["PushedDateUpdate"] = state.PushedDateUpdate,
+    };
+
+    private static TableEntity Released(OrderPushState state) => new(Partition, state.OrderId) { ["LeaseUntil"] = DateTimeOffset.UnixEpoch };
 
     /// <summary>Gives the lease back without recording anything (the push failed or was not needed).</summary>
     public async Task ReleaseAsync(OrderPushState state, CancellationToken ct)
     {
         var table = await TableAsync(ct);
-        var entity = new TableEntity(Partition, state.OrderId) { ["LeaseUntil"] = DateTimeOffset.UnixEpoch };
-        try { await table.UpdateEntityAsync(entity, state.ETag, TableUpdateMode.Merge, ct); }
+        try { await table.UpdateEntityAsync(Released(state), state.ETag, TableUpdateMode.Merge, ct); }
         catch (RequestFailedException ex) when (ex.Status == 412) { } // lease expired and was taken over: nothing to give back
     }
 

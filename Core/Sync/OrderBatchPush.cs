@@ -71,7 +71,7 @@ internal sealed class OrderBatchPush(
         try
         {
             var started = Stopwatch.GetTimestamp();
-            await ForEachAsync(work, async w => w.State = await states.AcquireAsync(w.Id, _owner, LeaseDuration, ct));
+            await LeaseAsync(work, ct);
             var leased = Stopwatch.GetElapsedTime(started);
             await ReadAndMapAsync(work.Where(w => w.Open).ToList(), ct);
             var read = Stopwatch.GetElapsedTime(started);
@@ -347,38 +347,59 @@ internal sealed class OrderBatchPush(
 
     // ---- state --------------------------------------------------------------------------------------------------
 
-    private async Task FinishAsync(List<Work> work, CancellationToken ct) =>
-        await ForEachAsync(work.Where(w => w.State is not null), async w =>
-        {
-            var state = w.State!;
-            w.State = null;
-            var pushed = w.Error is not null ? null
-                : w.Outcome != PushOutcome.Unchanged ? state with
-                {
-                    CrmId = w.CrmId, OrderHash = w.OrderHash, CustomerHash = w.CustomerHash, PushedStatus = w.Mapped!.Order.Status,
-                    PushedAt = clock.GetUtcNow(), PushedDateUpdate = w.DateUpdate,
-                }
-                // Nothing to write, but this version counts as pushed: the reconciliation must not queue it again.
-                : state.PushedDateUpdate != w.DateUpdate ? state with { PushedDateUpdate = w.DateUpdate }
-                : null;
-            if (pushed is null)
+    /// <summary>Takes every order's lease at once; an order another instance is pushing fails alone and is retried.</summary>
+    private async Task LeaseAsync(List<Work> work, CancellationToken ct)
+    {
+        var leased = await states.AcquireAsync(work.Select(w => w.Id).ToList(), _owner, LeaseDuration, ct);
+        foreach (var w in work)
+            if (leased.TryGetValue(w.Id, out var state)) w.State = state;
+            else w.Error = new OrderBusyException(w.Id);
+    }
+
+    /// <summary>Saves what was pushed and gives back the other leases, in one transaction when nothing is in the way.</summary>
+    private async Task FinishAsync(List<Work> work, CancellationToken ct)
+    {
+        var finishing = work.Where(w => w.State is not null).Select(w => (Work: w, Lease: w.State!, Pushed: PushedState(w))).ToList();
+        foreach (var f in finishing) f.Work.State = null;
+        if (!await states.FinishAsync(finishing.Select(f => (f.Lease, f.Pushed)).ToList(), ct))
+            await ForEachAsync(finishing.Select(f => f.Work), async w =>
             {
-                await states.ReleaseAsync(state, CancellationToken.None);
-                return;
-            }
-            try
-            {
-                await states.SaveAsync(pushed, ct);
-            }
-            catch
-            {
-                await states.ReleaseAsync(state, CancellationToken.None);
-                throw;
-            }
-            if (w.Outcome == PushOutcome.Unchanged) return;
+                var (_, lease, pushed) = finishing.First(f => f.Work == w);
+                await FinishAloneAsync(lease, pushed, ct);
+            });
+        foreach (var (w, _, pushed) in finishing.Where(f => f.Pushed is not null && f.Work.Error is null && f.Work.Outcome != PushOutcome.Unchanged))
             log.LogInformation("Order {OrderId} {Outcome} in RetailCRM as {CrmId}, {Direction}",
                 w.Id, w.Outcome, w.CrmId, SyncDirection.BitrixToRetailCrm);
-        });
+    }
+
+    /// <summary>The state to record for an order, or null when only its lease is to be given back.</summary>
+    private OrderPushState? PushedState(Work w) => w.Error is not null ? null
+        : w.Outcome != PushOutcome.Unchanged ? w.State! with
+        {
+            CrmId = w.CrmId, OrderHash = w.OrderHash, CustomerHash = w.CustomerHash, PushedStatus = w.Mapped!.Order.Status,
+            PushedAt = clock.GetUtcNow(), PushedDateUpdate = w.DateUpdate,
+        }
+        // Nothing to write, but this version counts as pushed: the reconciliation must not queue it again.
+        : w.State!.PushedDateUpdate != w.DateUpdate ? w.State with { PushedDateUpdate = w.DateUpdate }
+        : null;
+
+    private async Task FinishAloneAsync(OrderPushState lease, OrderPushState? pushed, CancellationToken ct)
+    {
+        if (pushed is null)
+        {
+            await states.ReleaseAsync(lease, CancellationToken.None);
+            return;
+        }
+        try
+        {
+            await states.SaveAsync(pushed, ct);
+        }
+        catch
+        {
+            await states.ReleaseAsync(lease, CancellationToken.None);
+            throw;
+        }
+    }
 
     /// <summary>Runs <paramref name="action"/> for every order at once; an exception fails only that order.</summary>
     private static Task ForEachAsync(IEnumerable<Work> work, Func<Work, Task> action) =>

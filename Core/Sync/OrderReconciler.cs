@@ -25,20 +25,9 @@ public sealed class OrderReconciler(
 {
     public const string Source = "reconcile";
 
-    private readonly SemaphoreSlim _single = new(1, 1);
+    private readonly OneRunAtATime _single = new();
 
-    public async Task<ReconcileResult> RunAsync(CancellationToken ct)
-    {
-        await _single.WaitAsync(ct); // one run at a time per instance; the Functions timer is a singleton across instances
-        try
-        {
-            return await ReconcileAsync(ct);
-        }
-        finally
-        {
-            _single.Release();
-        }
-    }
+    public Task<ReconcileResult> RunAsync(CancellationToken ct) => _single.RunAsync(ReconcileAsync, ct);
 
     private async Task<ReconcileResult> ReconcileAsync(CancellationToken ct)
     {
