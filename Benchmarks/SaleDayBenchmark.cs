@@ -210,9 +210,12 @@ public static class SaleDayBenchmark
     /// <summary>Orders pushed before the measurement, so that JIT tiering and table creation are not measured.</summary>
     private static readonly IReadOnlyList<int> WarmUpIds = Enumerable.Range(99_001, 50).ToList();
 
-    /// <summary>The runner's settings, as app settings; the agent's services are built from the same ones.</summary>
+    /// <summary>
+    /// The runner's settings, as app settings, with the Function App's DOTNET_* runtime settings (infra/main.bicep); the
+    /// agent's services are built from the same ones.
+    /// </summary>
     private static Dictionary<string, string?> RunnerSettings(Settings s, Azurite azurite, BitrixSimulator bitrix, RetailCrmSimulator crm,
-        string functionKey) => new()
+        string functionKey) => new(FunctionAppRuntime.Settings.Select(r => KeyValuePair.Create(r.Key, (string?)r.Value)))
     {
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["OrdersQueueName"] = OrdersQueue,

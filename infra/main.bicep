@@ -289,7 +289,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Sync__OrderStateTable: tables.orderState
     Sync__DeadLetterTable: tables.deadLetters
     Sync__MappingCacheTtl: '00:00:30'
-    Sync__MaxDequeueCount: '5' // equal to host.json maxDequeueCount
+    Sync__MaxDequeueCount: '10' // equal to host.json maxDequeueCount
     Sync__MaxHookBodyBytes: '16384'
     Sync__PushBatchSize: '50'
     Sync__PushBatchWindow: '00:00:00.200'

@@ -63,7 +63,7 @@ public sealed class SyncOptions
     [Required] public string OrderNumberTemplate { get; set; } = "{accountNumber}";
 
     /// <summary>Must equal host.json maxDequeueCount: on the last attempt a failing order is dead-lettered before it is poisoned.</summary>
-    [Range(1, 100)] public int MaxDequeueCount { get; set; } = 5;
+    [Range(1, 100)] public int MaxDequeueCount { get; set; } = 10;
 
     /// <summary>
     /// Most distinct orders one push batch carries: one Bitrix batch call (≤ 50 sale.order.get) and one orders/upload
