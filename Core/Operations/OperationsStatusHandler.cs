@@ -20,11 +20,11 @@ public sealed class OperationsStatusHandler(QueueStatusReader queues, DeadLetter
     public async Task<IActionResult> HandleAsync(CancellationToken ct)
     {
         var checkedAt = clock.GetUtcNow();
-        var byDirection = new Dictionary<string, IReadOnlyDictionary<string, int>>();
-        foreach (var direction in SyncDirection.All)
-            byDirection[direction] = (await deadLetters.ListOpenAsync(direction, ct))
-                .GroupBy(l => l.ReasonCode).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Count());
+        var letters = await deadLetters.FindAsync(new DeadLetterFilter(), ct); // every open record, one query
+        var byDirection = SyncDirection.All.ToDictionary(d => d, IReadOnlyDictionary<string, int> (d) => letters
+            .Where(l => l.Direction == d)
+            .GroupBy(l => l.ReasonCode).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count()));
         var open = byDirection.Values.Sum(reasons => reasons.Values.Sum());
         var status = new OperationsStatus(checkedAt, await queues.ReadAsync(ct), new DeadLetterCounts(open, byDirection));
         return new JsonResult(status, Json);

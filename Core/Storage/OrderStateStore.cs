@@ -38,8 +38,16 @@ public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions
         return entity is null ? null : ToState(entity);
     }
 
+    /// <summary>The states of several orders with a query per 14; orders never pushed are absent.</summary>
+    public async Task<IReadOnlyDictionary<string, OrderPushState>> GetAsync(IReadOnlyCollection<string> orderIds, CancellationToken ct)
+    {
+        if (orderIds.Count == 0) return new Dictionary<string, OrderPushState>();
+        var (rows, _) = await ReadAsync(await TableAsync(ct), orderIds, ct);
+        return rows.ToDictionary(r => r.Key, r => ToState(r.Value));
+    }
+
     /// <summary>
-    /// Takes the leases of a batch of orders with one query and one entity-group transaction (the rows share a
+    /// Takes the leases of a batch of orders with a few queries and one entity-group transaction (the rows share a
     /// partition), instead of a read and a write per order. Orders another instance holds, or takes meanwhile, are
     /// left out of the answer.
     /// </summary>
@@ -84,20 +92,38 @@ public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions
         return entities;
     }
 
-    /// <summary>The orders' rows with one query, and the storage service's time of the answer.</summary>
+    /// <summary>
+    /// The Table service allows at most 15 comparisons in one $filter (Azurite does not check): the partition plus 14
+    /// row keys per query.
+    /// </summary>
+    private const int RowKeysPerQuery = 14;
+
+    /// <summary>
+    /// The orders' rows with a query per <see cref="RowKeysPerQuery"/> orders, run at once, and the storage service's
+    /// time of the earliest answer (so a lease is never taken as expired early).
+    /// </summary>
     private static async Task<(Dictionary<string, TableEntity> Rows, DateTimeOffset Now)> ReadAsync(TableClient table,
         IReadOnlyCollection<string> orderIds, CancellationToken ct)
     {
-        var keys = string.Join(" or ", orderIds.Distinct().Select(id => TableClient.CreateQueryFilter($"RowKey eq {id}")));
+        var answers = await Task.WhenAll(orderIds.Distinct().Chunk(RowKeysPerQuery).Select(ids => QueryAsync(table, ids, ct)));
+        var rows = answers.SelectMany(a => a.Rows).ToDictionary(r => r.RowKey);
+        var now = answers.Select(a => a.Date).Where(d => d is not null).Min();
+        return (rows, now ?? DateTimeOffset.UtcNow);
+    }
+
+    private static async Task<(List<TableEntity> Rows, DateTimeOffset? Date)> QueryAsync(TableClient table, string[] orderIds,
+        CancellationToken ct)
+    {
+        var keys = string.Join(" or ", orderIds.Select(id => TableClient.CreateQueryFilter($"RowKey eq {id}")));
         var filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {Partition}")} and ({keys})";
-        var rows = new Dictionary<string, TableEntity>();
-        DateTimeOffset? now = null;
+        var rows = new List<TableEntity>();
+        DateTimeOffset? date = null;
         await foreach (var page in table.QueryAsync<TableEntity>(filter, cancellationToken: ct).AsPages())
         {
-            now ??= page.GetRawResponse().Headers.Date;
-            foreach (var row in page.Values) rows[row.RowKey] = row;
+            date ??= page.GetRawResponse().Headers.Date;
+            rows.AddRange(page.Values);
         }
-        return (rows, now ?? DateTimeOffset.UtcNow);
+        return (rows, date);
     }
 
     /// <summary>

@@ -75,9 +75,9 @@ public sealed class OrderReconciler(
     /// </summary>
     private async Task<int> EnqueueChangedAsync(IReadOnlyList<BitrixOrderStamp> page, CancellationToken ct)
     {
-        var pushed = await Task.WhenAll(page.Select(async row =>
-            row.DateUpdate is { } listed && (await states.GetAsync(row.Id, ct))?.PushedDateUpdate == listed));
-        var changed = page.Where((_, i) => !pushed[i]).ToList();
+        var pushed = await states.GetAsync(page.Select(row => row.Id).ToList(), ct);
+        var changed = page.Where(row => row.DateUpdate is not { } listed
+            || pushed.GetValueOrDefault(row.Id)?.PushedDateUpdate != listed).ToList();
         var now = clock.GetUtcNow();
         await Task.WhenAll(changed.Select(async row =>
         {

@@ -1,4 +1,9 @@
+using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using BitrixRetailCrm.Configuration;
 using BitrixRetailCrm.Storage;
 using Microsoft.Extensions.Options;
@@ -12,14 +17,32 @@ public class OrderLeaseTests
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
     private OrderStateStore _store = null!;
     private TableClient _table = null!;
+    private readonly FilterRecorder _filters = new();
 
     [SetUp]
     public async Task CreateStoreAsync()
     {
         var connection = await TestRun.StorageConnectionStringAsync();
         var options = new SyncOptions { OrderStateTable = $"lease{Guid.NewGuid():N}"[..20] };
-        _store = new OrderStateStore(StorageClients.FromConnectionString(connection), Options.Create(options));
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(_filters, HttpPipelinePosition.PerCall);
+        var storage = new StorageClients(new TableServiceClient(connection, tableOptions), new QueueServiceClient(connection),
+            new BlobServiceClient(connection), new QueueServiceClient(connection));
+        _store = new OrderStateStore(storage, Options.Create(options));
         _table = new TableClient(connection, options.OrderStateTable);
+    }
+
+    [Test]
+    public async Task A_batch_of_50_is_read_in_queries_the_Table_service_accepts()
+    {
+        var ids = Enumerable.Range(1, 50).Select(i => i.ToString()).ToList();
+
+        var leased = await _store.AcquireAsync(ids, "instance-a", Lease, CancellationToken.None);
+
+        Assert.That(leased.Keys, Is.EquivalentTo(ids));
+        Assert.That(_filters.Filters, Is.Not.Empty);
+        // "No more than 15 discrete comparisons are permitted within a $filter string"; Azurite does not enforce it.
+        Assert.That(_filters.Filters.Select(f => f.Split(" eq ").Length - 1), Has.All.LessThanOrEqualTo(15));
     }
 
     [Test]
@@ -60,5 +83,17 @@ public class OrderLeaseTests
 
         Assert.That(finished, Is.False, "the transaction is refused whole, nothing written");
         Assert.That((await _table.GetEntityAsync<TableEntity>("order", "2")).Value.GetInt64("CrmId"), Is.Null);
+    }
+}
+
+/// <summary>Keeps the $filter of every table query the store sends.</summary>
+internal sealed class FilterRecorder : HttpPipelineSynchronousPolicy
+{
+    public ConcurrentQueue<string> Filters { get; } = new();
+
+    public override void OnSendingRequest(HttpMessage message)
+    {
+        var query = System.Web.HttpUtility.ParseQueryString(message.Request.Uri.Query);
+        if (query["$filter"] is { } filter) Filters.Enqueue(filter);
     }
 }
