@@ -21,8 +21,7 @@ public sealed class RunnerProcess : IAsyncDisposable
     {
         _settings = settings;
         Url = new Uri($"http://127.0.0.1:{port}/");
-        // Never outlive the process that started it, even when a test run is aborted before its teardown.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillQuietly();
+        ChildProcesses.KillOnExit(() => _process);
     }
 
     public Uri Url { get; }
@@ -64,15 +63,6 @@ public sealed class RunnerProcess : IAsyncDisposable
         if (_process is null || _process.HasExited) return;
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
-    }
-
-    private void KillQuietly()
-    {
-        try
-        {
-            if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException) { } // already gone
     }
 
     public async ValueTask DisposeAsync()

@@ -43,8 +43,7 @@ public sealed partial class Azurite : IAsyncDisposable
             start.Environment["AZURITE_CLOCK_FILE"] = clockFile;
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start azurite");
-        // Never outlive the process that started it, even when a test run is aborted before its teardown.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillQuietly(process);
+        ChildProcesses.KillOnExit(() => process);
         var ports = new Dictionary<string, int>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
@@ -80,15 +79,6 @@ public sealed partial class Azurite : IAsyncDisposable
         await _process.WaitForExitAsync();
         _process.Dispose();
         if (_clockFile is not null) File.Delete(_clockFile);
-    }
-
-    private static void KillQuietly(Process process)
-    {
-        try
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException) { } // already gone
     }
 
     private static string FindExecutable()
