@@ -215,21 +215,15 @@ public static class SaleDayBenchmark
     /// agent's services are built from the same ones.
     /// </summary>
     private static Dictionary<string, string?> RunnerSettings(Settings s, Azurite azurite, BitrixSimulator bitrix, RetailCrmSimulator crm,
-        string functionKey) => new(FunctionAppRuntime.Settings.Select(r => KeyValuePair.Create(r.Key, (string?)r.Value)))
+        string functionKey) => new(FunctionAppRuntime.Settings.Select(r => KeyValuePair.Create(r.Key, (string?)r.Value))
+        .Concat(new RunnerConnections(azurite.ConnectionString, bitrix.WebhookUrl, bitrix.Options.ApplicationToken, crm.BaseUrl,
+            crm.Options.ApiKey, functionKey + functionKey, functionKey, "admin-" + functionKey).ToSettings()))
     {
-        ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["OrdersQueueName"] = OrdersQueue,
         ["StatusQueueName"] = "retailcrm-status",
-        ["Bitrix:WebhookUrl"] = bitrix.WebhookUrl.ToString(),
-        ["Bitrix:ApplicationToken"] = bitrix.Options.ApplicationToken,
         ["Bitrix:Burst"] = s.BitrixBurst.ToString(CultureInfo.InvariantCulture),
         ["Bitrix:RequestsPerSecond"] = s.BitrixRps.ToString(CultureInfo.InvariantCulture),
-        ["RetailCrm:Url"] = crm.BaseUrl.ToString(),
-        ["RetailCrm:ApiKey"] = crm.Options.ApiKey,
         ["RetailCrm:RequestsPerSecond"] = s.CrmRps.ToString(CultureInfo.InvariantCulture),
-        ["RetailCrm:WebhookSecret"] = functionKey + functionKey,
-        ["LocalRunner:FunctionKey"] = functionKey,
-        ["LocalRunner:AdminKey"] = "admin-" + functionKey,
         ["StatusSync:HistoryPollInterval"] = "01:00:00",
         // With lost hooks the reconciliation has to find the orders, so it runs often; otherwise it stays out of the figures.
         ["Reconcile:Interval"] = s.LostHooks > 0 ? "00:00:10" : "01:00:00",

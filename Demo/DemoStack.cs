@@ -118,19 +118,12 @@ internal sealed class DemoStack : IAsyncDisposable
     }
 
     /// <summary>The README's configuration names, pointing at the simulators and Azurite.</summary>
-    private Dictionary<string, string?> Settings() => new()
+    private Dictionary<string, string?> Settings() => new(new RunnerConnections(Storage.ConnectionString, Bitrix.WebhookUrl,
+        Bitrix.Options.ApplicationToken, Crm.BaseUrl, Crm.Options.ApiKey, CrmWebhookSecret, FunctionKey, AdminKey).ToSettings())
     {
         ["urls"] = "http://127.0.0.1:0",
-        ["AzureWebJobsStorage"] = Storage.ConnectionString,
         ["OrdersQueueName"] = QueueName,
         ["StatusQueueName"] = "retailcrm-status", // trigger attributes read it from configuration, not from its options default
-        ["Bitrix:WebhookUrl"] = Bitrix.WebhookUrl.ToString(),
-        ["Bitrix:ApplicationToken"] = Bitrix.Options.ApplicationToken,
-        ["RetailCrm:Url"] = Crm.BaseUrl.ToString(),
-        ["RetailCrm:ApiKey"] = Crm.Options.ApiKey,
-        ["RetailCrm:WebhookSecret"] = CrmWebhookSecret,
-        ["LocalRunner:FunctionKey"] = FunctionKey,
-        ["LocalRunner:AdminKey"] = AdminKey,
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:BitrixRetailCrm"] = "Information",
         // The Azure SDK warns about every 404, e.g. when the hook creates the queue on its first message.

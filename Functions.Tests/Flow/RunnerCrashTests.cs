@@ -67,18 +67,12 @@ public class RunnerCrashTests
     private static int Delivered(RetailCrmSimulator crm, IEnumerable<int> ids) =>
         ids.Count(id => crm.FindOrder(id.ToString()) is { } order && order["number"]?.ToString() == SampleOrders.Create(id)["accountNumber"]?.ToString());
 
-    private static Dictionary<string, string?> Settings(Azurite azurite, BitrixSimulator bitrix, RetailCrmSimulator crm) => new()
+    private static Dictionary<string, string?> Settings(Azurite azurite, BitrixSimulator bitrix, RetailCrmSimulator crm) => new(
+        new RunnerConnections(azurite.ConnectionString, bitrix.WebhookUrl, bitrix.Options.ApplicationToken, crm.BaseUrl,
+            crm.Options.ApiKey, FunctionKey, FunctionKey, FunctionKey + "-admin").ToSettings())
     {
-        ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["OrdersQueueName"] = Queue,
         ["StatusQueueName"] = "crash-status",
-        ["Bitrix:WebhookUrl"] = bitrix.WebhookUrl.ToString(),
-        ["Bitrix:ApplicationToken"] = bitrix.Options.ApplicationToken,
-        ["RetailCrm:Url"] = crm.BaseUrl.ToString(),
-        ["RetailCrm:ApiKey"] = crm.Options.ApiKey,
-        ["RetailCrm:WebhookSecret"] = FunctionKey,
-        ["LocalRunner:FunctionKey"] = FunctionKey,
-        ["LocalRunner:AdminKey"] = FunctionKey + "-admin",
         ["Sync:DeadLetterTable"] = DeadLetters,
         // Small, few batches so that the kill finds most orders still queued or in flight.
         ["Sync:PushBatchSize"] = "10",

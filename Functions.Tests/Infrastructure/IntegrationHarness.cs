@@ -66,15 +66,12 @@ public sealed class IntegrationHarness : IAsyncDisposable
         var crm = await RetailCrmSimulator.StartAsync(crmOptions ?? new RetailCrmSimulatorOptions());
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var queueName = $"orders-{suffix}";
-        var values = new Dictionary<string, string?>
+        var connections = new RunnerConnections(storage, bitrix.WebhookUrl, bitrix.Options.ApplicationToken, crm.BaseUrl,
+            crm.Options.ApiKey, WebhookSecret, FunctionKey, AdminKey);
+        var values = new Dictionary<string, string?>(connections.ToSettings())
         {
             ["urls"] = "http://127.0.0.1:0",
-            ["AzureWebJobsStorage"] = storage,
             ["OrdersQueueName"] = queueName,
-            ["Bitrix:WebhookUrl"] = bitrix.WebhookUrl.ToString(),
-            ["Bitrix:ApplicationToken"] = bitrix.Options.ApplicationToken,
-            ["RetailCrm:Url"] = crm.BaseUrl.ToString(),
-            ["RetailCrm:ApiKey"] = crm.Options.ApiKey,
             ["Sync:MappingTable"] = $"map{suffix}",
             ["Sync:OrderStateTable"] = $"state{suffix}",
             ["Sync:DeadLetterTable"] = $"dead{suffix}",
@@ -82,9 +79,6 @@ public sealed class IntegrationHarness : IAsyncDisposable
             ["AzureWebJobs:extensions:queues:maxDequeueCount"] = "3",
             ["AzureWebJobs:extensions:queues:visibilityTimeout"] = "00:00:00.200",
             ["AzureWebJobs:extensions:queues:maxPollingInterval"] = "00:00:00.200",
-            ["LocalRunner:FunctionKey"] = FunctionKey,
-            ["LocalRunner:AdminKey"] = AdminKey,
-            ["RetailCrm:WebhookSecret"] = WebhookSecret,
             ["StatusQueueName"] = $"status-{suffix}",
             ["StatusSync:StatusStateTable"] = $"status{suffix}",
             ["StatusSync:HistoryPollInterval"] = "01:00:00",
