@@ -29,11 +29,12 @@ public static class SaleDayBenchmark
     public const string Summary =
         "[--orders 800] [--saves 2-3] [--crm-latency 3-5] [--crm-rps 10] [--bitrix-burst 50] [--bitrix-rps 2] " +
         "[--bitrix-latency 0.05-0.15] [--design batched|agent] [--hosting flex|single] [--senders 1] [--timeout 600] [--agent-time-limit 120] " +
-        "[--crm-outage SECONDS] [--kill-runner-after SECONDS] [--lost-hooks PERCENT] [--json-only] [--verbose]";
+        "[--crm-outage SECONDS] [--kill-runner-after SECONDS] [--lost-hooks PERCENT] [--repeated-save-window SECONDS] [--json-only] [--verbose]";
 
     private sealed record Settings(int Orders, (int Min, int Max) Saves, (double Min, double Max) CrmLatency, int CrmRps,
         int BitrixBurst, int BitrixRps, (double Min, double Max) BitrixLatency, string Design, string Hosting, int Senders, double Timeout,
-        double AgentTimeLimit, double CrmOutage, bool JsonOnly, bool Verbose, double LostHooks, double KillRunnerAfter);
+        double AgentTimeLimit, double CrmOutage, bool JsonOnly, bool Verbose, double LostHooks, double KillRunnerAfter,
+        double? RepeatedSaveWindow);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -88,7 +89,8 @@ public static class SaleDayBenchmark
             Get("json-only", "false") == "true",
             Get("verbose", "false") == "true",
             double.Parse(Get("lost-hooks", "0"), CultureInfo.InvariantCulture),
-            double.Parse(Get("kill-runner-after", "0"), CultureInfo.InvariantCulture));
+            double.Parse(Get("kill-runner-after", "0"), CultureInfo.InvariantCulture),
+            values.ContainsKey("repeated-save-window") ? double.Parse(Get("repeated-save-window", ""), CultureInfo.InvariantCulture) : null);
         if (values.Count > 0) throw new ArgumentException($"unknown option --{values.Keys.First()}");
         if (settings.Design is not ("batched" or "agent")) throw new ArgumentException("--design is batched or agent");
         if (settings.Hosting is not ("flex" or "single")) throw new ArgumentException("--hosting is flex or single");
@@ -119,6 +121,7 @@ public static class SaleDayBenchmark
 
         var functionKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         var settings = RunnerSettings(s, azurite, bitrix, crm, functionKey);
+        if (s.RepeatedSaveWindow is { } window) settings["Sync:RepeatedSaveWindow"] = TimeSpan.FromSeconds(window).ToString();
         // Flex Consumption scales the HTTP functions and each queue function on instances of their own.
         await using var runner = await RunnerProcess.StartAsync(settings);
         await using var hookRunner = s.Hosting == "flex" ? await RunnerProcess.StartAsync(HttpFunctionsOnly(settings)) : null;
@@ -155,7 +158,8 @@ public static class SaleDayBenchmark
         var used = new Counts(crm, bitrix) - baseline;
         var duplicated = crm.Orders.GroupBy(o => o["externalId"]?.ToString()).Count(g => g.Count() > 1);
         int? lost = complete || s.Design == "batched" ? s.Orders - CountDelivered(crm, expected) : null; // an unfinished agent run loses nothing yet
-        var acks = sent.Acks.Order().ToList();
+        var acks = sent.Acks.Select(a => a.Ms).Order().ToList();
+        var queuedAcks = sent.Acks.Where(a => a.Queued).Select(a => a.Ms).Order().ToList();
         var report = new JsonObject
         {
             ["design"] = s.Design,
@@ -175,6 +179,10 @@ public static class SaleDayBenchmark
             ["hookAckP50Ms"] = Round(Percentile(acks, 0.50)),
             ["hookAckP99Ms"] = Round(Percentile(acks, 0.99)),
             ["hookAckMaxMs"] = Round(acks.Count == 0 ? 0 : acks[^1]),
+            ["hooksQueuingAMessage"] = queuedAcks.Count, // the rest shared the message of an earlier save
+            ["queuingHookAckP50Ms"] = Round(Percentile(queuedAcks, 0.50)),
+            ["queuingHookAckP99Ms"] = Round(Percentile(queuedAcks, 0.99)),
+            ["queuingHookAckMaxMs"] = Round(queuedAcks.Count == 0 ? 0 : queuedAcks[^1]),
             ["hooksSentSeconds"] = Round(lastHook),
             ["deliveredOrders"] = delivered,
             ["secondsUntilAllInCrmAfterLastHook"] = complete ? Round(allIn - lastHook) : null,
@@ -253,7 +261,10 @@ public static class SaleDayBenchmark
         return (hooks, dropped);
     }
 
-    private sealed record SentHooks(IReadOnlyCollection<double> Acks, int Refused);
+    /// <param name="Queued">False when the hook shared the queue message of an earlier save of its order.</param>
+    private sealed record Ack(double Ms, bool Queued);
+
+    private sealed record SentHooks(IReadOnlyCollection<Ack> Acks, int Refused);
 
     /// <summary>
     /// Each sender posts its next hook as soon as the previous one is acknowledged. A hook the runner cannot take
@@ -262,7 +273,7 @@ public static class SaleDayBenchmark
     /// </summary>
     private static async Task<SentHooks> SendHooksAsync(BitrixSimulator bitrix, Uri hookUrl, List<int> hooks, int senders)
     {
-        var acks = new ConcurrentBag<double>();
+        var acks = new ConcurrentBag<Ack>();
         var refused = 0;
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, senders).Select(_ => Task.Run(async () =>
@@ -277,7 +288,9 @@ public static class SaleDayBenchmark
                         using var response = await bitrix.SendOrderSavedEventAsync(hookUrl, hooks[i]);
                         if ((int)response.StatusCode == 202)
                         {
-                            acks.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+                            acks.Add(new Ack(ms, body?["coalesced"]?.AsArray().Count is null or 0));
                             break;
                         }
                     }
@@ -412,6 +425,8 @@ public static class SaleDayBenchmark
             ("orders / hooks", $"{V("orders")} / {V("hooks")}", ""),
             ("hooks lost (orders left without one)", $"{V("hooksDropped")} ({V("ordersWithoutHook")})", ""),
             ("hook ack p50 / p99 / max (ms)", $"{V("hookAckP50Ms")} / {V("hookAckP99Ms")} / {V("hookAckMaxMs")}", "p99 < 20"),
+            ("hooks that queued a message: n, p50 / p99 / max (ms)",
+                $"{V("hooksQueuingAMessage")}, {V("queuingHookAckP50Ms")} / {V("queuingHookAckP99Ms")} / {V("queuingHookAckMaxMs")}", ""),
             ("hooks sent in (s)", V("hooksSentSeconds"), ""),
             ("all in RetailCRM after last hook (s)", r["secondsUntilAllInCrmAfterLastHook"] is null
                 ? $"— ({V("deliveredOrders")} delivered; projected {V("projectedSecondsUntilAllInCrm")})"

@@ -38,6 +38,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<BitrixClient>();
         services.AddSingleton<RetailCrmClient>();
+        services.AddSingleton<RepeatedSaveCoalescer>();
         services.AddSingleton<OrderHookHandler>();
         services.AddSingleton<OrderPushHandler>();
         services.AddSingleton<QueueFailures>();

@@ -66,6 +66,7 @@ internal sealed class DemoSteps(DemoStack stack, CancellationToken ct)
         Narrate.Step($"A manager completes order {ExternalId} in RetailCRM; its trigger posts to /api/retailcrm/order-changed");
         int writesBefore = stack.Crm.OrderWriteCount(ExternalId);
         int echoesBefore = stack.Bitrix.SentEvents.Count;
+        int pushesBefore = stack.RunnerLog.FinishedPushes(ExternalId);
         stack.Crm.ChangeOrderStatus(ExternalId, "complete");
         Stopwatch sinceTrigger = Stopwatch.StartNew();
         using HttpResponseMessage response = await stack.SendCrmTriggerAsync(ExternalId, "complete", ct);
@@ -75,33 +76,40 @@ internal sealed class DemoSteps(DemoStack stack, CancellationToken ct)
         await Wait.UntilAsync(() => stack.Bitrix.GetOrder(OrderId)?["statusId"]?.ToString() == "F",
             $"Bitrix order {OrderId} to reach status F", Timeout, ct);
         Narrate.Line($"Bitrix status: P → F {Narrate.Seconds(sinceTrigger.Elapsed)} after the trigger");
-        await Wait.UntilAsync(() => stack.Bitrix.SentEvents.Count > echoesBefore && stack.RunnerLog.FinishedPushes(ExternalId) > 0,
-            "Bitrix's echo of our write to reach the hook", Timeout, ct);
-        await Task.Delay(TimeSpan.FromSeconds(2), ct); // the echo's push
+        await Wait.UntilAsync(() => stack.Bitrix.SentEvents.Count > echoesBefore && PushesFinished(pushesBefore + 1),
+            "the push of Bitrix's echo of our write", Timeout, ct);
         int writes = stack.Crm.OrderWriteCount(ExternalId) - writesBefore;
         Narrate.Line($"Bitrix echoed our write as ONSALEORDERSAVED; RetailCRM writes caused by the echo: {writes}");
         if (writes != 0)
             throw new DemoFailedException($"the echo of our Bitrix write was pushed back to RetailCRM ({writes} writes)");
     }
 
-    /// <summary>Sends ONSALEORDERSAVED <paramref name="count"/> times, then waits (60 s at most) until that many pushes finished and the condition holds.</summary>
+    /// <summary>
+    /// Sends ONSALEORDERSAVED <paramref name="count"/> times, then waits (60 s at most) until a push finished for each
+    /// hook that queued a message and the condition holds.
+    /// </summary>
     private async Task SendEventsAsync(int count, Func<bool>? condition = null, string? what = null)
     {
         int finishedBefore = stack.RunnerLog.FinishedPushes(ExternalId);
         Stopwatch sinceFirstEvent = Stopwatch.StartNew();
+        int queued = 0;
         for (int i = 0; i < count; i++)
         {
             Stopwatch hook = Stopwatch.StartNew();
             using HttpResponseMessage response = await stack.Bitrix.SendOrderSavedEventAsync(stack.HookUrl, OrderId, ct);
-            Narrate.Line($"hook answered {(int)response.StatusCode} {response.ReasonPhrase} in {hook.ElapsedMilliseconds} ms" +
-                (firstEvent ? " (first call: JIT and queue creation)" : ""));
-            firstEvent = false;
+            string body = await response.Content.ReadAsStringAsync(ct);
             if ((int)response.StatusCode != 202)
-                throw new DemoFailedException($"the hook answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+                throw new DemoFailedException($"the hook answered {(int)response.StatusCode}: {body}");
+            bool coalesced = JsonNode.Parse(body)?["coalesced"]?.AsArray().Count > 0;
+            queued += coalesced ? 0 : 1;
+            Narrate.Line($"hook answered {(int)response.StatusCode} {response.ReasonPhrase} in {hook.ElapsedMilliseconds} ms" +
+                (firstEvent ? " (first call: JIT and queue creation)" : "") +
+                (coalesced ? " (a repeat save: it shares the message the previous hook queued)" : ""));
+            firstEvent = false;
         }
-        string waitingFor = what ?? (count == 1 ? $"the push of order {ExternalId}" : $"{count} pushes of order {ExternalId}");
-        await Wait.UntilAsync(() => PushesFinished(finishedBefore + count) && (condition?.Invoke() ?? true), waitingFor, Timeout, ct);
-        Narrate.Line($"{(count == 1 ? "push" : "pushes")} finished {Narrate.Seconds(sinceFirstEvent.Elapsed)} after the first event");
+        string waitingFor = what ?? (queued == 1 ? $"the push of order {ExternalId}" : $"{queued} pushes of order {ExternalId}");
+        await Wait.UntilAsync(() => PushesFinished(finishedBefore + queued) && (condition?.Invoke() ?? true), waitingFor, Timeout, ct);
+        Narrate.Line($"{(queued == 1 ? "push" : "pushes")} finished {Narrate.Seconds(sinceFirstEvent.Elapsed)} after the first event");
     }
 
     /// <summary>Requests a push makes (the history feed, which the status sync polls, is not one of them).</summary>

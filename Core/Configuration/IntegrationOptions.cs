@@ -83,6 +83,13 @@ public sealed class SyncOptions
     /// </summary>
     [Range(1, 64)] public int MaxConcurrentPushBatches { get; set; } = 8;
 
+    /// <summary>
+    /// A repeat hook for an order within this long of the first one that this instance queued shares that message,
+    /// which is sent invisible for the window plus a second (the service counts whole seconds), so every order waits
+    /// that long before its push. Zero sends a visible message per hook.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")] public TimeSpan RepeatedSaveWindow { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Largest hook body accepted; Bitrix events are well under 2 KB.</summary>
     [Range(1024, 1048576)] public int MaxHookBodyBytes { get; set; } = 16384;
 }

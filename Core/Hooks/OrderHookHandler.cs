@@ -8,11 +8,12 @@ using Microsoft.Extensions.Options;
 namespace BitrixRetailCrm.Hooks;
 
 /// <summary>
-/// POST /api/bitrix/order-saved: authenticate, validate, enqueue one message per order and answer 202. It never calls
+/// POST /api/bitrix/order-saved: authenticate, validate, enqueue one message per order (a repeat save shares the
+/// message of the first, <see cref="RepeatedSaveCoalescer"/>) and answer 202. It never calls
 /// Bitrix or RetailCRM, so checkout and Bitrix's event queue are never held up by them.
 /// </summary>
 public sealed class OrderHookHandler(
-    OrderQueue queue,
+    RepeatedSaveCoalescer coalescer,
     IOptions<BitrixOptions> bitrix,
     IOptions<SyncOptions> sync,
     TimeProvider clock,
@@ -31,8 +32,8 @@ public sealed class OrderHookHandler(
             }
             if (hook.Problem is not null)
                 return Problems.Create(400, "Invalid hook", hook.Problem);
-            await EnqueueAsync(hook, ct);
-            return new ObjectResult(new { accepted = hook.OrderIds }) { StatusCode = StatusCodes.Status202Accepted };
+            var coalesced = await EnqueueAsync(hook, ct);
+            return new ObjectResult(new { accepted = hook.OrderIds, coalesced }) { StatusCode = StatusCodes.Status202Accepted };
         }
         catch (HookRejectedException ex)
         {
@@ -48,11 +49,18 @@ public sealed class OrderHookHandler(
         return string.IsNullOrEmpty(domain) || hook.Domain is null || string.Equals(hook.Domain, domain, StringComparison.OrdinalIgnoreCase);
     }
 
-    private async Task EnqueueAsync(ParsedHook hook, CancellationToken ct)
+    /// <returns>The orders whose message an earlier hook had already queued.</returns>
+    private async Task<List<long>> EnqueueAsync(ParsedHook hook, CancellationToken ct)
     {
         var receivedAt = clock.GetUtcNow();
+        var coalesced = new List<long>();
         foreach (var orderId in hook.OrderIds)
-            await queue.EnqueueAsync(new OrderMessage(orderId.ToString(), hook.SiteId, hook.Source, receivedAt), ct);
-        log.LogInformation("Hook from {Source} queued orders {OrderIds}", hook.Source, hook.OrderIds);
+            if (!await coalescer.EnqueueAsync(new OrderMessage(orderId.ToString(), hook.SiteId, hook.Source, receivedAt), ct))
+                coalesced.Add(orderId);
+        if (coalesced.Count < hook.OrderIds.Count)
+            log.LogInformation("Hook from {Source} queued orders {OrderIds}", hook.Source, hook.OrderIds.Except(coalesced));
+        if (coalesced.Count > 0)
+            log.LogInformation("Hook from {Source}: orders {OrderIds} already queued by an earlier save", hook.Source, coalesced);
+        return coalesced;
     }
 }

@@ -72,10 +72,13 @@ public sealed class StorageClients(TableServiceClient tables, QueueServiceClient
             return client;
         })).Value;
 
-    public async Task SendAsync(string queueName, string message, CancellationToken ct)
+    public async Task SendAsync(string queueName, string message, CancellationToken ct) =>
+        await SendAsync(queueName, message, invisibleFor: null, ct);
+
+    public async Task SendAsync(string queueName, string message, TimeSpan? invisibleFor, CancellationToken ct)
     {
         var queue = await QueueAsync(queueName, ct);
-        await queue.SendMessageAsync(message, ct);
+        await queue.SendMessageAsync(message, invisibleFor, timeToLive: null, ct);
     }
 
     /// <summary>

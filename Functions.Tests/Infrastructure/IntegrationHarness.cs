@@ -76,6 +76,7 @@ public sealed class IntegrationHarness : IAsyncDisposable
             ["Sync:OrderStateTable"] = $"state{suffix}",
             ["Sync:DeadLetterTable"] = $"dead{suffix}",
             ["Sync:MaxDequeueCount"] = "3",
+            ["Sync:RepeatedSaveWindow"] = "00:00:00", // messages visible at once; RepeatedSaveTests turn it on
             ["AzureWebJobs:extensions:queues:maxDequeueCount"] = "3",
             ["AzureWebJobs:extensions:queues:visibilityTimeout"] = "00:00:00.200",
             ["AzureWebJobs:extensions:queues:maxPollingInterval"] = "00:00:00.200",

@@ -32,7 +32,7 @@ public sealed partial class Azurite : IAsyncDisposable
     public static async Task<Azurite> StartAsync(bool movableClock, CancellationToken ct = default)
     {
         var start = new ProcessStartInfo(FindExecutable(),
-            "--inMemoryPersistence --skipApiVersionCheck --disableTelemetry --blobHost 127.0.0.1 --queueHost 127.0.0.1 " +
+            "--silent --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --blobHost 127.0.0.1 --queueHost 127.0.0.1 " +
             "--tableHost 127.0.0.1 --blobPort 0 --queuePort 0 --tablePort 0")
         { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string? clockFile = null;
