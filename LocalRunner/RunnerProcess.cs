@@ -32,7 +32,7 @@ public sealed class RunnerProcess : IAsyncDisposable
     /// <param name="settings">Configuration keys as in appsettings (`Bitrix:WebhookUrl`), without `urls`.</param>
     public static async Task<RunnerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken ct = default)
     {
-        var runner = new RunnerProcess(settings, FreePort());
+        var runner = new RunnerProcess(settings, LoopbackPort.Free());
         await runner.StartAsync(ct);
         return runner;
     }
@@ -99,12 +99,5 @@ public sealed class RunnerProcess : IAsyncDisposable
             _output.Enqueue(line);
             while (_output.Count > 200) _output.TryDequeue(out _);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

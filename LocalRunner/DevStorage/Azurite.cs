@@ -1,27 +1,30 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
+using System.Globalization;
 
 namespace BitrixRetailCrm.LocalRunner.DevStorage;
 
 /// <summary>
 /// Azurite from the repository's node_modules, in memory on free loopback ports so it can run beside another Azurite.
-/// Used by the demo and the tests; `--skipApiVersionCheck` because Azure.Storage.Queues 12.28 speaks a newer API
-/// version than Azurite 3.37 knows. With a movable clock (azurite-clock.js) a test can let storage time pass at once.
+/// Used by the demo, the tests and the benchmarks; `--skipApiVersionCheck` because Azure.Storage.Queues 12.28 speaks a
+/// newer API version than Azurite 3.37 knows. Each service runs in a process of its own, as the real services have
+/// front ends of their own: one Node thread serving all three made a hook's queue write wait behind the push's table
+/// transactions. With a movable clock (azurite-clock.js) a test can let storage time pass at once.
 /// </summary>
-public sealed partial class Azurite : IAsyncDisposable
+public sealed class Azurite : IAsyncDisposable
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private readonly Process _process;
+    private static readonly string[] Services = ["Blob", "Queue", "Table"];
+    private readonly Process[] _processes;
     private readonly string? _clockFile;
     private readonly SemaphoreSlim _clockShifted = new(0);
 
-    private Azurite(Process process, string? clockFile, int blobPort, int queuePort, int tablePort)
+    private Azurite(Process[] processes, string? clockFile, IReadOnlyDictionary<string, int> ports)
     {
-        _process = process;
+        _processes = processes;
         _clockFile = clockFile;
         ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            $"AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;" +
-            $"QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
+            $"AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{ports["Blob"]}/devstoreaccount1;" +
+            $"QueueEndpoint=http://127.0.0.1:{ports["Queue"]}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{ports["Table"]}/devstoreaccount1;";
     }
 
     public string ConnectionString { get; }
@@ -31,31 +34,24 @@ public sealed partial class Azurite : IAsyncDisposable
     /// <param name="movableClock">Lets <see cref="ShiftClockAsync"/> move the emulator's clock forward.</param>
     public static async Task<Azurite> StartAsync(bool movableClock, CancellationToken ct = default)
     {
-        var start = new ProcessStartInfo(FindExecutable(),
-            "--silent --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --blobHost 127.0.0.1 --queueHost 127.0.0.1 " +
-            "--tableHost 127.0.0.1 --blobPort 0 --queuePort 0 --tablePort 0")
-        { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string? clockFile = null;
-        if (movableClock)
+        var clockFile = movableClock ? Path.GetTempFileName() : null;
+        var started = Services.Select(service => StartServiceAsync(service, clockFile, ct)).ToList();
+        try
         {
-            clockFile = Path.GetTempFileName();
-            start.Environment["NODE_OPTIONS"] = $"--require \"{Path.Combine(AppContext.BaseDirectory, "azurite-clock.js")}\"";
-            start.Environment["AZURITE_CLOCK_FILE"] = clockFile;
+            await Task.WhenAll(started);
         }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start azurite");
-        ChildProcesses.KillOnExit(() => process);
-        var ports = new Dictionary<string, int>();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        while (ports.Count < 3)
+        catch
         {
-            var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
-                ?? throw new InvalidOperationException($"azurite exited: {await process.StandardError.ReadToEndAsync(ct)}");
-            if (ListeningLine().Match(line) is { Success: true } m) ports[m.Groups[1].Value] = int.Parse(m.Groups[2].Value);
+            foreach (var task in started.Where(t => t.IsCompletedSuccessfully)) task.Result.Process.Kill();
+            throw;
         }
-        var azurite = new Azurite(process, clockFile, ports["Blob"], ports["Queue"], ports["Table"]);
-        _ = azurite.DrainAsync(process.StandardOutput);
-        _ = azurite.DrainAsync(process.StandardError);
+        var azurite = new Azurite([.. started.Select(t => t.Result.Process)], clockFile,
+            started.ToDictionary(t => t.Result.Service, t => t.Result.Port));
+        foreach (var process in azurite._processes)
+        {
+            _ = azurite.DrainAsync(process.StandardOutput);
+            _ = azurite.DrainAsync(process.StandardError);
+        }
         return azurite;
     }
 
@@ -66,29 +62,74 @@ public sealed partial class Azurite : IAsyncDisposable
     public async Task ShiftClockAsync(TimeSpan by, CancellationToken ct = default)
     {
         if (_clockFile is null) throw new InvalidOperationException("Azurite was started without a movable clock");
-        await File.WriteAllTextAsync(_clockFile, ((long)by.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
-        using (var signal = Process.Start("kill", ["-USR2", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        await File.WriteAllTextAsync(_clockFile, ((long)by.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), ct);
+        foreach (var process in _processes)
+        {
+            using var signal = Process.Start("kill", ["-USR2", process.Id.ToString(CultureInfo.InvariantCulture)]);
             await signal.WaitForExitAsync(ct);
-        if (!await _clockShifted.WaitAsync(TimeSpan.FromSeconds(10), ct))
-            throw new TimeoutException("Azurite did not confirm the clock shift");
+        }
+        foreach (var _ in _processes)
+            if (!await _clockShifted.WaitAsync(TimeSpan.FromSeconds(10), ct))
+                throw new TimeoutException("Azurite did not confirm the clock shift");
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-        _process.Dispose();
+        foreach (var process in _processes)
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            process.Dispose();
+        }
         if (_clockFile is not null) File.Delete(_clockFile);
     }
 
-    private static string FindExecutable()
+    /// <summary>
+    /// Starts one service on a free port chosen here (azurite-table reports port 0 when given 0); a port taken in the
+    /// meantime by someone else is retried with another.
+    /// </summary>
+    private static async Task<(string Service, Process Process, int Port)> StartServiceAsync(string service, string? clockFile,
+        CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = LoopbackPort.Free();
+            var process = StartProcess(service, port, clockFile);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+                if (line.Contains($"{service} service successfully", StringComparison.Ordinal))
+                    return (service, process, port);
+            var error = await process.StandardError.ReadToEndAsync(ct);
+            if (attempt == 3 || !error.Contains("EADDRINUSE", StringComparison.Ordinal))
+                throw new InvalidOperationException($"azurite-{service.ToLowerInvariant()} exited: {error}");
+        }
+    }
+
+    private static Process StartProcess(string service, int port, string? clockFile)
+    {
+        var name = service.ToLowerInvariant();
+        var start = new ProcessStartInfo(FindExecutable($"azurite-{name}"),
+            $"--silent --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --{name}Host 127.0.0.1 --{name}Port {port}")
+        { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (clockFile is not null)
+        {
+            start.Environment["NODE_OPTIONS"] = $"--require \"{Path.Combine(AppContext.BaseDirectory, "azurite-clock.js")}\"";
+            start.Environment["AZURITE_CLOCK_FILE"] = clockFile;
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start azurite-{name}");
+        ChildProcesses.KillOnExit(() => process);
+        return process;
+    }
+
+    private static string FindExecutable(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "node_modules", ".bin", "azurite");
+            var candidate = Path.Combine(dir.FullName, "node_modules", ".bin", name);
             if (File.Exists(candidate)) return candidate;
         }
-        throw new FileNotFoundException("node_modules/.bin/azurite not found: run `npm ci` in the repository root");
+        throw new FileNotFoundException($"node_modules/.bin/{name} not found: run `npm ci` in the repository root");
     }
 
     private async Task DrainAsync(StreamReader reader)
@@ -97,6 +138,4 @@ public sealed partial class Azurite : IAsyncDisposable
             if (line.StartsWith("Azurite clock shifted", StringComparison.Ordinal)) _clockShifted.Release();
     }
 
-    [GeneratedRegex(@"Azurite (Blob|Queue|Table) service is successfully listening at http://127\.0\.0\.1:(\d+)")]
-    private static partial Regex ListeningLine();
 }
