@@ -1,6 +1,7 @@
 using BitrixRetailCrm.Bitrix;
 using BitrixRetailCrm.Configuration;
 using BitrixRetailCrm.Storage;
+using BitrixRetailCrm.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,7 @@ public sealed class OrderReconciler(
     BitrixClient bitrix,
     OrderStateStore states,
     OrderQueue queue,
+    SyncMetrics metrics,
     IOptions<ReconcileOptions> options,
     TimeProvider clock,
     ILogger<OrderReconciler> log)
@@ -85,6 +87,7 @@ public sealed class OrderReconciler(
             log.LogInformation("Order {OrderId} was updated in Bitrix at {DateUpdate} and not pushed since; queued by the reconciliation",
                 row.Id, row.DateUpdate);
         }));
+        metrics.OrdersReconciled(changed.Count);
         return changed.Count;
     }
 }

@@ -4,7 +4,7 @@ namespace BitrixRetailCrm.Telemetry;
 
 /// <summary>
 /// The integration's custom metrics (meter "BitrixRetailCrm"): orders pushed, statuses applied, push latency, failures
-/// by reason, and per queue its depth, the age of its oldest message and its poison count. The Functions app forwards them to Application Insights; any OpenTelemetry exporter can too.
+/// by reason, orders the reconciliation had to queue, and per queue its depth, the age of its oldest message and its poison count. The Functions app forwards them to Application Insights; any OpenTelemetry exporter can too.
 /// </summary>
 public sealed class SyncMetrics : IDisposable
 {
@@ -14,6 +14,7 @@ public sealed class SyncMetrics : IDisposable
     private readonly Counter<long> _ordersPushed;
     private readonly Counter<long> _statusesApplied;
     private readonly Counter<long> _failures;
+    private readonly Counter<long> _ordersReconciled;
     private readonly Histogram<double> _pushLatency;
     private readonly Histogram<long> _queueDepth;
     private readonly Histogram<double> _oldestMessageAge;
@@ -24,6 +25,8 @@ public sealed class SyncMetrics : IDisposable
         _ordersPushed = _meter.CreateCounter<long>("orders_pushed", description: "Orders handled by the push, by outcome");
         _statusesApplied = _meter.CreateCounter<long>("statuses_applied", description: "RetailCRM statuses handled, by outcome");
         _failures = _meter.CreateCounter<long>("sync_failures", description: "Dead-lettered messages, by direction and reason");
+        _ordersReconciled = _meter.CreateCounter<long>("orders_reconciled",
+            description: "Orders the reconciliation queued: updated in Bitrix and not pushed since (a lost hook, or a push still pending)");
         _pushLatency = _meter.CreateHistogram<double>("push_latency", "s", "From hook acknowledgement to RetailCRM write");
         _queueDepth = _meter.CreateHistogram<long>("queue_depth", description: "Approximate messages waiting, sampled per queue");
         _oldestMessageAge = _meter.CreateHistogram<double>("queue_oldest_message_age", "s",
@@ -41,6 +44,11 @@ public sealed class SyncMetrics : IDisposable
 
     public void Failed(string direction, string reason) =>
         _failures.Add(1, new("direction", direction), new("reason", reason));
+
+    public void OrdersReconciled(int count)
+    {
+        if (count > 0) _ordersReconciled.Add(count);
+    }
 
     public void QueueDepth(string queue, long depth) => _queueDepth.Record(depth, new KeyValuePair<string, object?>("queue", queue));
 

@@ -52,6 +52,19 @@ public class SyncMetricsTests
     }
 
     [Test]
+    public async Task Orders_the_reconciliation_queues_are_counted()
+    {
+        await using var harness = await IntegrationHarness.StartAsync(startQueueListener: false);
+        harness.Bitrix.PutOrder(BitrixRetailCrm.Simulators.Bitrix.SampleOrders.Create(5001));
+        harness.Bitrix.PutOrder(BitrixRetailCrm.Simulators.Bitrix.SampleOrders.Create(5002));
+
+        var result = await harness.Reconciler.RunAsync(CancellationToken.None);
+
+        Assert.That(result.Enqueued, Is.EqualTo(2));
+        Assert.That(_measurements.Where(m => m.Name == "orders_reconciled").Sum(m => m.Value), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task Queue_depth_oldest_message_age_and_poison_count_are_sampled_into_metrics_and_the_log()
     {
         await using var harness = await IntegrationHarness.StartAsync(startQueueListener: false);
