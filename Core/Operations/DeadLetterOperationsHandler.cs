@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BitrixRetailCrm.Hooks;
@@ -14,7 +15,8 @@ namespace BitrixRetailCrm.Operations;
 /// </summary>
 public sealed record ReplayRequest(string? Direction, string? OrderId, string? ReasonCode, bool? All);
 
-public sealed record DeadLetterList(int Count, IReadOnlyList<DeadLetter> DeadLetters);
+/// <param name="Count">Every matching record; <paramref name="DeadLetters"/> is the page from <paramref name="Skip"/>.</param>
+public sealed record DeadLetterList(int Count, int Skip, int Top, IReadOnlyList<DeadLetter> DeadLetters);
 
 public sealed record SkippedReplay(string OrderId, string Problem);
 
@@ -29,13 +31,19 @@ public sealed class DeadLetterOperationsHandler(DeadLetterStore deadLetters, Dea
     ILogger<DeadLetterOperationsHandler> log)
 {
     private const int MaxBodyBytes = 4096;
+    private const int DefaultPage = 100;
+    private const int MaxPage = 1000;
 
     private static readonly JsonSerializerOptions StrictJson = new(OperationsStatusHandler.Json)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    /// <summary>Query: <c>orderId</c>, <c>direction</c>, <c>reasonCode</c>, <c>includeReplayed=true</c>; without one, all.</summary>
+    /// <summary>
+    /// Query: <c>orderId</c>, <c>direction</c>, <c>reasonCode</c>, <c>includeReplayed=true</c> (without one, all), and
+    /// the page: <c>top</c> records (100, at most 1000) after <c>skip</c>, oldest failure first. After an outage that
+    /// outlasted the retries every order of it is a record, and each carries its message and last response.
+    /// </summary>
     public async Task<IActionResult> ListAsync(HttpRequest request, CancellationToken ct)
     {
         var query = request.Query;
@@ -45,8 +53,10 @@ public sealed class DeadLetterOperationsHandler(DeadLetterStore deadLetters, Dea
         var includeReplayed = false;
         if (Value("includeReplayed") is { } flag && !bool.TryParse(flag, out includeReplayed))
             return Invalid($"includeReplayed must be true or false, got \"{flag}\".");
+        if (PageNumber(Value("top"), DefaultPage, 1, MaxPage) is not { } top) return Invalid($"top must be a whole number from 1 to {MaxPage}.");
+        if (PageNumber(Value("skip"), 0, 0, int.MaxValue) is not { } skip) return Invalid("skip must be a whole number, 0 or more.");
         var letters = await deadLetters.FindAsync(new DeadLetterFilter(direction, Value("orderId"), Value("reasonCode"), includeReplayed), ct);
-        return new JsonResult(new DeadLetterList(letters.Count, letters), OperationsStatusHandler.Json);
+        return new JsonResult(new DeadLetterList(letters.Count, skip, top, [.. letters.Skip(skip).Take(top)]), OperationsStatusHandler.Json);
     }
 
     public async Task<IActionResult> ReplayAsync(HttpRequest request, CancellationToken ct)
@@ -89,6 +99,11 @@ public sealed class DeadLetterOperationsHandler(DeadLetterStore deadLetters, Dea
         var skipped = report.Skipped.Select(s => new SkippedReplay(s.OrderId, s.Problem)).ToList();
         return new JsonResult(new ReplayResponse(direction, report.Replayed, skipped), OperationsStatusHandler.Json);
     }
+
+    private static int? PageNumber(string? text, int fallback, int min, int max) =>
+        text is null ? fallback
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n
+        : null;
 
     private static IActionResult? UnknownDirection(string direction) =>
         SyncDirection.All.Contains(direction)

@@ -187,6 +187,29 @@ public class OperationsEndpointTests
     }
 
     [Test]
+    public async Task Dead_letter_list_pages_oldest_failure_first_and_counts_every_match()
+    {
+        await StartAsync(startQueueListener: false);
+        foreach (var id in new[] { "2001", "2002", "2003", "2004", "2005" })
+            await RecordAsync(id, "unmapped-delivery");
+
+        var (_, first, _) = await GetAsync("api/ops/dead-letters?top=2");
+        var (_, last, _) = await GetAsync("api/ops/dead-letters?top=2&skip=4");
+        var (_, byDefault, _) = await GetAsync("api/ops/dead-letters");
+        var (tooLarge, tooLargeBody, _) = await GetAsync("api/ops/dead-letters?top=1001");
+        var (negative, _, _) = await GetAsync("api/ops/dead-letters?skip=-1");
+
+        Assert.That(OrderIds(first), Is.EqualTo(new[] { "2001", "2002" }));
+        Assert.That(((int)first!["count"]!, (int)first["skip"]!, (int)first["top"]!), Is.EqualTo((5, 0, 2)));
+        Assert.That(OrderIds(last), Is.EqualTo(new[] { "2005" }));
+        Assert.That((int)byDefault!["top"]!, Is.EqualTo(100));
+        Assert.That(OrderIds(byDefault).Count(), Is.EqualTo(5));
+        Assert.That(tooLarge, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((string?)tooLargeBody!["detail"], Does.Contain("top"));
+        Assert.That(negative, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [Test]
     public async Task Replay_of_one_order_after_its_mapping_is_fixed_delivers_it_and_marks_the_record_replayed()
     {
         await StartAsync();
