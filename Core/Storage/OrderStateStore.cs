@@ -7,8 +7,8 @@ namespace BitrixRetailCrm.Storage;
 
 /// <summary>
 /// What was last pushed for an order: the RetailCRM id, hashes of the payloads, the status sent (to recognise our
-/// own write when RetailCRM reports it back), when, and the Bitrix dateUpdate of the order version it was read from
-/// (the reconciliation skips an order listed with that dateUpdate).
+/// own write when RetailCRM reports it back), when, and the Bitrix dateUpdate of the order version last handled: pushed,
+/// found unchanged, or refused for good (the reconciliation skips an order listed with that dateUpdate).
 /// </summary>
 public sealed record OrderPushState(string OrderId, long? CrmId, string? OrderHash, string? CustomerHash,
     string? PushedStatus, DateTimeOffset? PushedAt, DateTimeOffset? PushedDateUpdate, ETag ETag);

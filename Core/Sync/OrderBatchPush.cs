@@ -373,7 +373,7 @@ internal sealed class OrderBatchPush(
     }
 
     /// <summary>The state to record for an order, or null when only its lease is to be given back.</summary>
-    private OrderPushState? PushedState(Work w) => w.Error is not null ? null
+    private OrderPushState? PushedState(Work w) => w.Error is not null ? RefusedState(w)
         : w.Outcome != PushOutcome.Unchanged ? w.State! with
         {
             CrmId = w.CrmId, OrderHash = w.OrderHash, CustomerHash = w.CustomerHash, PushedStatus = w.Mapped!.Order.Status,
@@ -382,6 +382,16 @@ internal sealed class OrderBatchPush(
         // Nothing to write, but this version counts as pushed: the reconciliation must not queue it again.
         : w.State!.PushedDateUpdate != w.DateUpdate ? w.State with { PushedDateUpdate = w.DateUpdate }
         : null;
+
+    /// <summary>
+    /// A version refused for good (an unmapped code, a validation error) fails the same way every time, so it counts as
+    /// handled and the reconciliation does not queue it again: a fix in Bitrix gives the order a new dateUpdate, a
+    /// mapping fix is followed by a replay. A version that failed for a while (an outage) stays unhandled.
+    /// </summary>
+    private static OrderPushState? RefusedState(Work w) =>
+        w.DateUpdate is { } version && w.State!.PushedDateUpdate != version && FailureClassifier.Classify(w.Error!).Permanent
+            ? w.State with { PushedDateUpdate = version }
+            : null;
 
     private async Task FinishAloneAsync(OrderPushState lease, OrderPushState? pushed, CancellationToken ct)
     {

@@ -133,6 +133,27 @@ public class ReconcileFlowTests
     }
 
     [Test]
+    public async Task Order_refused_for_good_is_not_enqueued_again_until_it_changes_in_Bitrix()
+    {
+        var order = SampleOrders.Create(5001);
+        order["shipments"]![0]!["deliveryId"] = 77; // no delivery mapping: dead-lettered at once
+        _harness.Bitrix.PutOrder(order);
+        await _harness.SendBitrixEventAsync(5001);
+        await IntegrationHarness.WaitUntilAsync(async () => (await _harness.States.GetAsync("5001", CancellationToken.None))?
+            .PushedDateUpdate == BitrixDateUpdate(5001), "the refused version is recorded");
+
+        var unchanged = await _harness.Reconciler.RunAsync(CancellationToken.None);
+        await UntilNextSecondAfterAsync(5001);
+        order["shipments"]![0]!["deliveryId"] = 1; // the shop fixes the order
+        _harness.Bitrix.PutOrder(order);
+        var fixedInBitrix = await _harness.Reconciler.RunAsync(CancellationToken.None);
+
+        Assert.That((unchanged.Listed, unchanged.Enqueued), Is.EqualTo((1, 0)));
+        Assert.That(fixedInBitrix.Enqueued, Is.EqualTo(1));
+        await IntegrationHarness.WaitUntilAsync(() => _harness.Crm.FindOrder("5001") is not null, "the fixed order reached RetailCRM");
+    }
+
+    [Test]
     public async Task Order_changed_after_its_push_without_a_hook_is_enqueued_again()
     {
         SaveInBitrix([5001]);
