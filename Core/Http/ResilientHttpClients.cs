@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace BitrixRetailCrm.Http;
@@ -19,7 +20,28 @@ public static class ResilientHttpClients
         TimeSpan AttemptTimeout,
         bool RetryUnsafeMethods,
         int MaxRetries = 4,
-        TimeSpan? BaseDelay = null);
+        TimeSpan? BaseDelay = null)
+    {
+        private long _openedAt;
+
+        public CircuitBreakerStateProvider Circuit { get; } = new();
+
+        /// <summary>
+        /// From the circuit opening until its break ends, when every call fails at once without reaching the service;
+        /// for callers that can skip work such a call would waste. After the break the next call is the probe, so this
+        /// turns false then even though the circuit reports Open until that call is made.
+        /// </summary>
+        public bool CircuitBroken => Circuit.CircuitState switch
+        {
+            CircuitState.Isolated => true,
+            CircuitState.Open => Environment.TickCount64 - Volatile.Read(ref _openedAt) < BreakDuration.TotalMilliseconds,
+            _ => false,
+        };
+
+        internal void Opened() => Volatile.Write(ref _openedAt, Environment.TickCount64);
+    }
+
+    private static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(10);
 
     public static IHttpClientBuilder AddResilientClient(this IServiceCollection services, string name,
         Func<IServiceProvider, Policy> policy)
@@ -52,7 +74,13 @@ public static class ResilientHttpClients
                 FailureRatio = 0.8,
                 MinimumThroughput = 20,
                 SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = TimeSpan.FromSeconds(10),
+                BreakDuration = BreakDuration,
+                StateProvider = policy.Circuit,
+                OnOpened = _ =>
+                {
+                    policy.Opened();
+                    return default;
+                },
             })
             .AddRateLimiter(new HttpRateLimiterStrategyOptions
             {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using BitrixRetailCrm.Http;
 using Flurl.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BitrixRetailCrm.RetailCrm;
 
@@ -8,9 +9,13 @@ namespace BitrixRetailCrm.RetailCrm;
 /// RetailCRM API v5: GETs with query parameters, POSTs as form bodies with the entity as a JSON string field
 /// (retailcrm-api.md §1.4). The key travels in the X-API-KEY header set on the named HttpClient.
 /// </summary>
-public sealed class RetailCrmClient(IHttpClientFactory httpClientFactory)
+public sealed class RetailCrmClient(IHttpClientFactory httpClientFactory,
+    [FromKeyedServices(RetailCrmClient.HttpClientName)] ResilientHttpClients.Policy policy)
 {
     public const string HttpClientName = "retailcrm";
+
+    /// <summary>Most recent calls failed and the circuit breaker fails calls at once until its break ends.</summary>
+    public bool Unavailable => policy.CircuitBroken;
 
     public Task<JsonObject?> GetOrderAsync(string externalId, string? site, CancellationToken ct) =>
         GetEntityAsync("orders", "order", externalId, "externalId", site, ct);

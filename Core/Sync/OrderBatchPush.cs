@@ -67,6 +67,7 @@ internal sealed class OrderBatchPush(
 
     public async Task<IReadOnlyDictionary<string, PushResult>> PushAsync(IReadOnlyList<OrderMessage> messages, CancellationToken ct)
     {
+        if (crm.Unavailable) return WhileRetailCrmIsDown(messages);
         var work = messages.Select(m => new Work(m)).ToList();
         try
         {
@@ -101,6 +102,18 @@ internal sealed class OrderBatchPush(
         return work.ToDictionary(w => w.Id, w => w.Error is not null ? PushResult.Failed(w.Error)
             : w.Outcome is { } outcome ? new PushResult(outcome)
             : PushResult.Failed(new InvalidOperationException($"order {w.Id} was left without an outcome")));
+    }
+
+    /// <summary>
+    /// RetailCRM's circuit is open, so the writes would fail at once: fail the batch before reading Bitrix, whose quota
+    /// the shop's other integrations share, and let the queue bring the messages back.
+    /// </summary>
+    private Dictionary<string, PushResult> WhileRetailCrmIsDown(IReadOnlyList<OrderMessage> messages)
+    {
+        log.LogWarning("RetailCRM is failing (circuit open): {Count} order(s) left for the queue to retry, Bitrix not read",
+            messages.Count);
+        var error = new ExternalCallException("RetailCRM", "push", "circuit open after repeated failures; the queue retries");
+        return messages.DistinctBy(m => m.OrderId).ToDictionary(m => m.OrderId, _ => PushResult.Failed(error));
     }
 
     private async Task ReadAndMapAsync(List<Work> work, CancellationToken ct)

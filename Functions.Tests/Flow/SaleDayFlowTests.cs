@@ -1,9 +1,12 @@
 using System.Net;
+using BitrixRetailCrm.Http;
 using BitrixRetailCrm.Mapping;
+using BitrixRetailCrm.RetailCrm;
 using BitrixRetailCrm.Simulators.Bitrix;
 using BitrixRetailCrm.Simulators.RetailCrm;
 using BitrixRetailCrm.Storage;
 using BitrixRetailCrm.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 
 namespace BitrixRetailCrm.Tests.Flow;
@@ -104,6 +107,37 @@ public class SaleDayFlowTests
         AssertOncePerOrder(ids);
         Assert.That(await _harness.PoisonMessageCountAsync(), Is.Zero);
         Assert.That(await _harness.DeadLetters.ListOpenAsync(SyncDirection.BitrixToRetailCrm, CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task While_RetailCrms_circuit_is_open_retries_do_not_read_Bitrix_and_everything_arrives_after()
+    {
+        await StartAsync(new Dictionary<string, string?>
+        {
+            ["Sync:MaxDequeueCount"] = "100",
+            ["AzureWebJobs:extensions:queues:maxDequeueCount"] = "100",
+        });
+        var ids = SeedOrders(6101, 5);
+        var crm = _harness.Runner.Services.GetRequiredService<RetailCrmClient>();
+        await _harness.Crm.Faults.StopListeningAsync();
+        // Failing calls of its own open the client's circuit (20 attempts, most failed, within 30 s).
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            try { await crm.GetOrderAsync("0", null, CancellationToken.None); } catch (ExternalCallException) { }
+        })));
+        Assert.That(crm.Unavailable, Is.True, "the circuit opened");
+        var bitrixBefore = _harness.Bitrix.TotalRequests;
+
+        await SendHooksAsync(ids, savesPerOrder: 1);
+        await IntegrationHarness.WaitUntilAsync(
+            () => _harness.Logs.Lines.Count(l => l.Contains("circuit open", StringComparison.Ordinal)) >= 3,
+            "the queue retried the orders while the circuit was open");
+        var bitrixWhileOpen = _harness.Bitrix.TotalRequests - bitrixBefore;
+        await _harness.Crm.Faults.ResumeListeningAsync();
+        await WaitForOrdersAsync(ids);
+
+        Assert.That(bitrixWhileOpen, Is.Zero, "no Bitrix reads for writes that would fail at once");
+        AssertOncePerOrder(ids);
     }
 
     [Test]
