@@ -109,9 +109,7 @@ public static class AdminCli
     private static async Task<int> ListDeadLettersAsync(Context c)
     {
         if (await DirectionAsync(c) is not { } direction) return Usage;
-        var letters = (await c.Get<DeadLetterReplayer>().OpenAsync(direction, c.Ct))
-            .Where(l => c.Option("reason") is not { } reason || l.ReasonCode == reason)
-            .OrderBy(l => l.FailedAt).ToList();
+        var letters = await c.Get<DeadLetterStore>().FindAsync(new DeadLetterFilter(direction, ReasonCode: c.Option("reason")), c.Ct);
         if (letters.Count == 0)
         {
             await c.Out.WriteLineAsync("No open dead letters.");
@@ -138,21 +136,10 @@ public static class AdminCli
             await c.Err.WriteLineAsync("dead-letters replay needs exactly one of --order ID, --reason CODE, --all.");
             return Usage;
         }
-        ReplayReport report;
-        if (c.Option("order") is { } orderId)
+        if (await replayer.ReplayAsync(direction, c.Option("order"), c.Option("reason"), c.Ct) is not { } report)
         {
-            if (await replayer.ReplayOrderAsync(direction, orderId, c.Ct) is not { } one)
-            {
-                await c.Err.WriteLineAsync($"Order {orderId} has no dead-letter record ({direction}).");
-                return Failed;
-            }
-            report = one;
-        }
-        else
-        {
-            report = c.Option("reason") is { } reason
-                ? await replayer.ReplayReasonAsync(direction, reason, c.Ct)
-                : await replayer.ReplayAllOpenAsync(direction, c.Ct);
+            await c.Err.WriteLineAsync($"Order {c.Option("order")} has no dead-letter record ({direction}).");
+            return Failed;
         }
         foreach (var letter in report.Replayed)
             await c.Out.WriteLineAsync($"replayed order {letter.OrderId} ({letter.ReasonCode}), replay #{letter.ReplayCount}");
@@ -166,9 +153,8 @@ public static class AdminCli
     private static async Task<string?> DirectionAsync(Context c)
     {
         var direction = c.Option("direction") ?? SyncDirection.BitrixToRetailCrm;
-        if (direction is SyncDirection.BitrixToRetailCrm or SyncDirection.RetailCrmToBitrix) return direction;
-        await c.Err.WriteLineAsync(
-            $"Unknown direction \"{direction}\" (known: {SyncDirection.BitrixToRetailCrm}, {SyncDirection.RetailCrmToBitrix}).");
+        if (SyncDirection.Problem(direction) is not { } problem) return direction;
+        await c.Err.WriteLineAsync(problem);
         return null;
     }
 

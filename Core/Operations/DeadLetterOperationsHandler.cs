@@ -18,8 +18,6 @@ public sealed record ReplayRequest(string? Direction, string? OrderId, string? R
 /// <param name="Count">Every matching record; <paramref name="DeadLetters"/> is the page from <paramref name="Skip"/>.</param>
 public sealed record DeadLetterList(int Count, int Skip, int Top, IReadOnlyList<DeadLetter> DeadLetters);
 
-public sealed record SkippedReplay(string OrderId, string Problem);
-
 public sealed record ReplayResponse(string Direction, IReadOnlyList<DeadLetter> Replayed, IReadOnlyList<SkippedReplay> Skipped);
 
 /// <summary>
@@ -81,23 +79,11 @@ public sealed class DeadLetterOperationsHandler(DeadLetterStore deadLetters, Dea
         if (selectors != 1 || replay.OrderId is "" || replay.ReasonCode is "")
             return Invalid("Give exactly one of \"orderId\" (non-empty), \"reasonCode\" (non-empty) or \"all\": true.");
 
-        ReplayReport report;
-        if (replay.OrderId is { } orderId)
-        {
-            if (await replayer.ReplayOrderAsync(direction, orderId, ct) is not { } one)
-                return Problems.Create(404, "No dead letter", $"Order {orderId} has no dead-letter record ({direction}).");
-            report = one;
-        }
-        else
-        {
-            report = replay.ReasonCode is { } reasonCode
-                ? await replayer.ReplayReasonAsync(direction, reasonCode, ct)
-                : await replayer.ReplayAllOpenAsync(direction, ct);
-        }
+        if (await replayer.ReplayAsync(direction, replay.OrderId, replay.ReasonCode, ct) is not { } report)
+            return Problems.Create(404, "No dead letter", $"Order {replay.OrderId} has no dead-letter record ({direction}).");
         log.LogInformation("Dead letters replayed over HTTP ({Direction}, order {OrderId}, reason {Reason}, all {All}): {Replayed} queued again, {Skipped} skipped",
             direction, replay.OrderId, replay.ReasonCode, replay.All == true, report.Replayed.Count, report.Skipped.Count);
-        var skipped = report.Skipped.Select(s => new SkippedReplay(s.OrderId, s.Problem)).ToList();
-        return new JsonResult(new ReplayResponse(direction, report.Replayed, skipped), OperationsStatusHandler.Json);
+        return new JsonResult(new ReplayResponse(direction, report.Replayed, report.Skipped), OperationsStatusHandler.Json);
     }
 
     private static int? PageNumber(string? text, int fallback, int min, int max) =>
@@ -106,9 +92,7 @@ public sealed class DeadLetterOperationsHandler(DeadLetterStore deadLetters, Dea
         : null;
 
     private static IActionResult? UnknownDirection(string direction) =>
-        SyncDirection.All.Contains(direction)
-            ? null
-            : Invalid($"Unknown direction \"{direction}\" (known: {string.Join(", ", SyncDirection.All)}).");
+        SyncDirection.Problem(direction) is { } problem ? Invalid(problem) : null;
 
     private static IActionResult Invalid(string detail) => Problems.Create(400, "Invalid request", detail);
 }

@@ -4,8 +4,10 @@ using BitrixRetailCrm.Sync;
 
 namespace BitrixRetailCrm.Operations;
 
+public sealed record SkippedReplay(string OrderId, string Problem);
+
 /// <summary>What one replay did: the orders queued again, and those left alone with the reason why.</summary>
-public sealed record ReplayReport(IReadOnlyList<DeadLetter> Replayed, IReadOnlyList<(string OrderId, string Problem)> Skipped);
+public sealed record ReplayReport(IReadOnlyList<DeadLetter> Replayed, IReadOnlyList<SkippedReplay> Skipped);
 
 /// <summary>
 /// Sends dead-lettered messages through their queue again, typically after the mapping that stopped them was added:
@@ -18,30 +20,27 @@ public sealed class DeadLetterReplayer(DeadLetterStore deadLetters, OrderQueue o
 {
     public const string ReplaySource = "replay";
 
-    /// <summary>Replays the record of one order, open or already replayed; null when the order has no record.</summary>
+    /// <summary>
+    /// Replays the record of one order (open or already replayed) when <paramref name="orderId"/> is given, else every
+    /// open record with <paramref name="reasonCode"/> (e.g. unmapped-delivery), else every open record; the callers
+    /// (CLI, HTTP) check that at most one is given. Null when the order has no record.
+    /// </summary>
+    /// <param name="direction">A <see cref="SyncDirection"/> value.</param>
     /// <param name="orderId">For RetailCRM → Bitrix, the key the record was written under: the externalId, or crm-{id}.</param>
-    public async Task<ReplayReport?> ReplayOrderAsync(string direction, string orderId, CancellationToken ct)
+    public async Task<ReplayReport?> ReplayAsync(string direction, string? orderId, string? reasonCode, CancellationToken ct)
     {
+        if (orderId is null)
+            return await ReplayAsync(await deadLetters.FindAsync(new DeadLetterFilter(direction, ReasonCode: reasonCode), ct), ct);
         var letter = await deadLetters.GetAsync(direction, orderId, ct);
         return letter is null ? null : await ReplayAsync([letter], ct);
     }
 
-    /// <summary>Replays every open record whose reason code equals <paramref name="reasonCode"/> (e.g. unmapped-delivery).</summary>
-    public async Task<ReplayReport> ReplayReasonAsync(string direction, string reasonCode, CancellationToken ct) =>
-        await ReplayAsync((await OpenAsync(direction, ct)).Where(l => l.ReasonCode == reasonCode).ToList(), ct);
-
-    public async Task<ReplayReport> ReplayAllOpenAsync(string direction, CancellationToken ct) =>
-        await ReplayAsync(await OpenAsync(direction, ct), ct);
-
-    /// <param name="direction">A <see cref="SyncDirection"/> value.</param>
-    public Task<IReadOnlyList<DeadLetter>> OpenAsync(string direction, CancellationToken ct) =>
-        deadLetters.ListOpenAsync(direction, ct);
-
+    /// <param name="letters">Oldest failure first, as <see cref="DeadLetterStore.FindAsync"/> lists them.</param>
     private async Task<ReplayReport> ReplayAsync(IReadOnlyList<DeadLetter> letters, CancellationToken ct)
     {
         var replayed = new List<DeadLetter>();
-        var skipped = new List<(string, string)>();
-        foreach (var letter in letters.OrderBy(l => l.FailedAt))
+        var skipped = new List<SkippedReplay>();
+        foreach (var letter in letters)
         {
             var now = clock.GetUtcNow();
             Func<CancellationToken, Task> resend;
@@ -51,7 +50,7 @@ public sealed class DeadLetterReplayer(DeadLetterStore deadLetters, OrderQueue o
             }
             catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException)
             {
-                skipped.Add((letter.OrderId, $"the stored message cannot be read ({ex.Message}); nothing to replay"));
+                skipped.Add(new(letter.OrderId, $"the stored message cannot be read ({ex.Message}); nothing to replay"));
                 continue;
             }
             await deadLetters.MarkReplayedAsync(letter, now, ct);

@@ -11,6 +11,10 @@ public static class SyncDirection
     public const string RetailCrmToBitrix = "retailcrm-to-bitrix";
 
     public static readonly IReadOnlyList<string> All = [BitrixToRetailCrm, RetailCrmToBitrix];
+
+    /// <summary>Why <paramref name="direction"/> is not one; null when it is.</summary>
+    public static string? Problem(string direction) =>
+        All.Contains(direction) ? null : $"Unknown direction \"{direction}\" (known: {string.Join(", ", All)}).";
 }
 
 /// <summary>

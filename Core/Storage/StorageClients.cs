@@ -72,9 +72,7 @@ public sealed class StorageClients(TableServiceClient tables, QueueServiceClient
             return client;
         })).Value;
 
-    public async Task SendAsync(string queueName, string message, CancellationToken ct) =>
-        await SendAsync(queueName, message, invisibleFor: null, ct);
-
+    /// <param name="invisibleFor">Hidden from every reader this long (whole seconds); null: visible at once.</param>
     public async Task SendAsync(string queueName, string message, TimeSpan? invisibleFor, CancellationToken ct)
     {
         var queue = await QueueAsync(queueName, ct);

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using BitrixRetailCrm.LocalRunner;
 
 namespace BitrixRetailCrm.Tests.Simulators;
 
@@ -16,13 +16,6 @@ internal static class SimulatorHttp
         string text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, JsonNode.Parse(text)!.AsObject());
     }
-
-    public static int FreePort()
-    {
-        using TcpListener listener = new(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>A stand-in for the product's event handler: records the first request it receives.</summary>
@@ -33,7 +26,7 @@ internal sealed class CapturingHandler : IDisposable
 
     public CapturingHandler()
     {
-        Url = new Uri($"http://127.0.0.1:{SimulatorHttp.FreePort()}/api/bitrix/events/");
+        Url = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}/api/bitrix/events/");
         listener.Prefixes.Add(Url.ToString());
         listener.Start();
         _ = AcceptAsync();
