@@ -20,7 +20,7 @@ public sealed class OperationsStatusHandler(QueueStatusReader queues, DeadLetter
     public async Task<IActionResult> HandleAsync(CancellationToken ct)
     {
         var checkedAt = clock.GetUtcNow();
-        var letters = await deadLetters.FindAsync(new DeadLetterFilter(), ct); // every open record, one query
+        var letters = await deadLetters.OpenReasonsAsync(ct);
         var byDirection = SyncDirection.All.ToDictionary(d => d, IReadOnlyDictionary<string, int> (d) => letters
             .Where(l => l.Direction == d)
             .GroupBy(l => l.ReasonCode).OrderBy(g => g.Key, StringComparer.Ordinal)

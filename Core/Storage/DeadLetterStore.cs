@@ -87,6 +87,17 @@ public sealed class DeadLetterStore(StorageClients storage, IOptions<SyncOptions
         return letters.OrderBy(l => l.FailedAt).ToList();
     }
 
+    /// <summary>(direction, reason code) of every open record: only those two columns leave the table, for counting.</summary>
+    public async Task<IReadOnlyList<(string Direction, string ReasonCode)>> OpenReasonsAsync(CancellationToken ct)
+    {
+        var table = await TableAsync(ct);
+        var reasons = new List<(string, string)>();
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Open eq {true}"),
+            select: ["PartitionKey", "ReasonCode"], cancellationToken: ct))
+            reasons.Add((e.PartitionKey, e.GetString("ReasonCode") ?? ""));
+        return reasons;
+    }
+
     /// <summary>Marks the record as replayed; it stays for the audit trail until the order fails again.</summary>
     public async Task MarkReplayedAsync(DeadLetter letter, DateTimeOffset at, CancellationToken ct)
     {

@@ -60,6 +60,8 @@ internal sealed class OrderBatchPush(
         public string? CustomerHash;
         public long? CrmId;
         public DateTimeOffset? DateUpdate;
+        /// <summary>What an echo of our own status write records: no RetailCRM write, but the status RetailCRM gave it.</summary>
+        public OrderPushState? EchoState;
         public PushOutcome? Outcome;
         public Exception? Error;
         public bool Open => Error is null && Outcome is null;
@@ -163,11 +165,7 @@ internal sealed class OrderBatchPush(
         }
         if (w.CustomerHash == state.CustomerHash && await IsEchoOfRetailCrmStatusAsync(w.Id, w.Mapped!, state, ct))
         {
-            await states.SaveAsync(state with
-            {
-                OrderHash = w.OrderHash, PushedStatus = w.Mapped!.Order.Status, PushedDateUpdate = w.DateUpdate,
-            }, ct);
-            w.State = null; // saved: nothing left to release
+            w.EchoState = state with { OrderHash = w.OrderHash, PushedStatus = w.Mapped!.Order.Status, PushedDateUpdate = w.DateUpdate };
             w.Outcome = PushOutcome.Unchanged;
             log.LogInformation("Order {OrderId} only took status {Status} from RetailCRM; no RetailCRM write",
                 w.Id, w.Mapped.Order.Status);
@@ -372,21 +370,18 @@ internal sealed class OrderBatchPush(
     /// <summary>Saves what was pushed and gives back the other leases, in one transaction when nothing is in the way.</summary>
     private async Task FinishAsync(List<Work> work, CancellationToken ct)
     {
-        var finishing = work.Where(w => w.State is not null).Select(w => (Work: w, Lease: w.State!, Pushed: PushedState(w))).ToList();
-        foreach (var f in finishing) f.Work.State = null;
-        if (!await states.FinishAsync(finishing.Select(f => (f.Lease, f.Pushed)).ToList(), ct))
-            await ForEachAsync(finishing.Select(f => f.Work), async w =>
-            {
-                var (_, lease, pushed) = finishing.First(f => f.Work == w);
-                await FinishAloneAsync(lease, pushed, ct);
-            });
-        foreach (var (w, _, pushed) in finishing.Where(f => f.Pushed is not null && f.Work.Error is null && f.Work.Outcome != PushOutcome.Unchanged))
+        var finishing = work.Where(w => w.State is not null).ToDictionary(w => w, w => (Lease: w.State!, Pushed: PushedState(w)));
+        foreach (var w in finishing.Keys) w.State = null;
+        if (!await states.FinishAsync([.. finishing.Values], ct))
+            await ForEachAsync(finishing.Keys, w => FinishAloneAsync(finishing[w].Lease, finishing[w].Pushed, ct));
+        foreach (var w in finishing.Keys.Where(w => w.Error is null && w.Outcome != PushOutcome.Unchanged))
             log.LogInformation("Order {OrderId} {Outcome} in RetailCRM as {CrmId}, {Direction}",
                 w.Id, w.Outcome, w.CrmId, SyncDirection.BitrixToRetailCrm);
     }
 
     /// <summary>The state to record for an order, or null when only its lease is to be given back.</summary>
     private OrderPushState? PushedState(Work w) => w.Error is not null ? RefusedState(w)
+        : w.EchoState is { } echo ? echo
         : w.Outcome != PushOutcome.Unchanged ? w.State! with
         {
             CrmId = w.CrmId, OrderHash = w.OrderHash, CustomerHash = w.CustomerHash, PushedStatus = w.Mapped!.Order.Status,
@@ -402,7 +397,7 @@ internal sealed class OrderBatchPush(
     /// mapping fix is followed by a replay. A version that failed for a while (an outage) stays unhandled.
     /// </summary>
     private static OrderPushState? RefusedState(Work w) =>
-        w.DateUpdate is { } version && w.State!.PushedDateUpdate != version && FailureClassifier.Classify(w.Error!).Permanent
+        w.DateUpdate is { } version && w.State!.PushedDateUpdate != version && QueueFailures.IsPermanent(w.Error!)
             ? w.State with { PushedDateUpdate = version }
             : null;
 
