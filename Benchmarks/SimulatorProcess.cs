@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BitrixRetailCrm.LocalRunner;
 using System.Text.RegularExpressions;
 
 namespace BitrixRetailCrm.Benchmarks;
@@ -43,6 +44,7 @@ internal sealed partial class SimulatorProcess : IAsyncDisposable
         foreach (var arg in new[] { dll, "--bitrix-port", "0", "--retailcrm-port", "0", "--bitrix-catalog-offers", $"{offers}", "--bitrix-catalog-per-product", $"{perProduct}" })
             start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start dotnet {dll}");
+        ChildProcesses.KillOnExit(() => process);
         var lines = new List<string>();
         while (await process.StandardOutput.ReadLineAsync() is { } line && !line.StartsWith("Press Ctrl+C", StringComparison.Ordinal))
             lines.Add(line);

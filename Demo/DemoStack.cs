@@ -65,7 +65,7 @@ internal sealed class DemoStack : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new DemoFailedException("Azurite did not report its ports within 60 s");
+            throw new DemoFailedException("Azurite did not start within 60 s");
         }
 
         Narrate.Step("Starting the RetailCRM and Bitrix simulators");

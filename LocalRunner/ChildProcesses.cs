@@ -2,11 +2,11 @@ using System.Diagnostics;
 
 namespace BitrixRetailCrm.LocalRunner;
 
-internal static class ChildProcesses
+public static class ChildProcesses
 {
     /// <summary>
     /// Kills <paramref name="process"/> when this process exits, even when a test run is aborted before its teardown:
-    /// an orphan Azurite or runner would hold ports and inherited file descriptors.
+    /// an orphan Azurite, runner or simulator would hold ports and inherited file descriptors.
     /// </summary>
     public static void KillOnExit(Func<Process?> process) =>
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using BitrixRetailCrm.Http;
 
 namespace BitrixRetailCrm.Bitrix;
 
@@ -38,11 +39,15 @@ public sealed class BitrixBatchResponse : IDisposable
     /// <summary>The command's error object ({error, error_description}); null when it did not fail.</summary>
     public JsonElement? Error(string key) => Member("result_error", key);
 
-    /// <summary>The first failed command, in the order Bitrix reports them.</summary>
-    public (string Key, BitrixError Error)? FirstError =>
+    /// <summary>
+    /// The failure of a halt=1 batch, where the first failing command stops the rest: naming that command (the first
+    /// Bitrix reports) and keeping the body; null when every command ran.
+    /// </summary>
+    public ExternalCallException? HaltedBy(string method) =>
         _envelope.TryGetProperty("result_error", out var errors) && errors.ValueKind == JsonValueKind.Object
             && errors.EnumerateObject().FirstOrDefault() is { Value.ValueKind: JsonValueKind.Object } first
-            ? (first.Name, BitrixError.From(first.Value))
+            && BitrixError.From(first.Value) is var error
+            ? new ExternalCallException("Bitrix", method, $"batch command {first.Name}: {error.Code}: {error.Description}", 200, RawText)
             : null;
 
     /// <summary>The list command's row count (sent only when it was called with start ≥ 0).</summary>

@@ -83,14 +83,11 @@ public sealed class BitrixClient(IHttpClientFactory httpClientFactory)
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pages, MaxBatchCommands);
         var commands = new JsonObject();
         for (var i = 0; i < pages; i++)
-            commands[$"p{i}"] = UpdatedOrdersCommand(since,
-                i == 0 ? afterId?.ToString(CultureInfo.InvariantCulture) : $"$result[p{i - 1}][orders][{ListPageSize - 1}][id]");
+            commands[$"p{i}"] = UpdatedOrders(since).PageCommand(i, afterId?.ToString(CultureInfo.InvariantCulture), countTotal: false);
         var doc = await CallAsync("batch", new JsonObject { ["halt"] = 1, ["cmd"] = commands }, ct);
         var serverTime = ServerTime(doc.RootElement);
         using var batch = BitrixBatchResponse.From(doc);
-        if (batch.FirstError is { } failed)
-            throw new ExternalCallException("Bitrix", "sale.order.list",
-                $"batch command {failed.Key}: {failed.Error.Code}: {failed.Error.Description}", 200, batch.RawText);
+        if (batch.HaltedBy("sale.order.list") is { } failed) throw failed;
         var read = new List<IReadOnlyList<BitrixOrderStamp>>();
         for (var i = 0; i < pages; i++)
         {
@@ -104,19 +101,11 @@ public sealed class BitrixClient(IHttpClientFactory httpClientFactory)
         return new BitrixOrderPages(read, serverTime);
     }
 
-    private static string UpdatedOrdersCommand(DateTimeOffset since, string? afterId)
-    {
-        // Keys are escaped because PHP's parse_str splits at the first '=' (filter[>=dateUpdate]); a $result reference
-        // stays as it is, Bitrix resolves it in the raw command.
-        string Pair(string key, string value) => $"{Uri.EscapeDataString(key)}={value}";
-        var query = new List<string>
-        {
-            Pair("select[]", "id"), Pair("select[]", "dateUpdate"), Pair("select[]", "lid"), Pair("order[id]", "asc"), Pair("start", "-1"),
-            Pair("filter[>=dateUpdate]", Uri.EscapeDataString(since.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture))),
-        };
-        if (afterId is not null) query.Add(Pair("filter[>id]", afterId));
-        return "sale.order.list?" + string.Join('&', query);
-    }
+    private static BitrixListRequest UpdatedOrders(DateTimeOffset since) => new("sale.order.list", "orders", "id",
+    [
+        BitrixListRequest.P("select[]", "id"), BitrixListRequest.P("select[]", "dateUpdate"), BitrixListRequest.P("select[]", "lid"),
+        BitrixListRequest.P("filter[>=dateUpdate]", since.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)),
+    ]);
 
     private static BitrixOrderStamp OrderStamp(BitrixJsonObject row) =>
         new(row.RequiredString("id"), row.String("lid"), row.Date("dateUpdate"));

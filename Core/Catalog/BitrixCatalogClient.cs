@@ -11,16 +11,6 @@ using Microsoft.Extensions.Options;
 namespace BitrixRetailCrm.Catalog;
 
 /// <summary>
-/// One catalog.* list query: its method, the key of the rows under result, the field it is paged by, and fixed
-/// parameters as query-string pairs (PHP bracket keys: "filter[iblockId]", "select[]").
-/// </summary>
-public sealed record BitrixListRequest(string Method, string ResultKey, string KeyField, IReadOnlyList<KeyValuePair<string, string>> Parameters)
-{
-    public static KeyValuePair<string, string> P(string key, object value) =>
-        new(key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
-}
-
-/// <summary>
 /// The catalogue over Bitrix REST, the cheap way (bitrix-api.md §3.1, §5.1): every HTTP request is a batch of up to 50
 /// commands, pages are ordered by their key and continue with filter[&gt;key] instead of an offset, and start=-1 skips
 /// Bitrix's COUNT(*). Chained pages refer to the previous page's last key ($result[p0][rows][49][id]), so one request
@@ -28,8 +18,8 @@ public sealed record BitrixListRequest(string Method, string ResultKey, string K
 /// </summary>
 public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IOptions<CatalogOptions> options)
 {
-    public const int PageSize = 50;
-    private const int MaxCommands = 50;
+    public const int PageSize = BitrixClient.ListPageSize;
+    private const int MaxCommands = BitrixClient.MaxBatchCommands;
 
     /// <summary>HTTP requests this instance sent (each batch is one), for the benchmark and the logs.</summary>
     public int Requests => _requests;
@@ -48,7 +38,7 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
         while (remaining is null or > 0)
         {
             var pages = remaining is null ? 1 : Math.Min(options.Value.PagesPerBatch, (remaining.Value + PageSize - 1) / PageSize);
-            var commands = Enumerable.Range(0, pages).Select(i => ($"p{i}", PageCommand(request, i, last, countTotal: remaining is null))).ToList();
+            var commands = Enumerable.Range(0, pages).Select(i => ($"p{i}", request.PageCommand(i, last, countTotal: remaining is null))).ToList();
             using var batch = await BatchAsync(commands, ct);
             remaining ??= batch.Total("p0") ?? int.MaxValue;
             var window = new List<JsonElement>(pages * PageSize);
@@ -69,7 +59,7 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
     /// <summary>
     /// The rows whose <paramref name="idField"/> is one of <paramref name="ids"/>: 50 ids per command (filter[@field]),
     /// 50 commands per request; a command with more than a page of rows is continued with its result_next. A row is valid
-    /// until the next one is asked for (its batch's document is then released): Clone() it to keep it.
+    /// until the rows of its batch have been enumerated (its batch's document is then released): Clone() it to keep it.
     /// </summary>
     public async IAsyncEnumerable<JsonElement> ByIdsAsync(BitrixListRequest request, string idField, IEnumerable<long> ids,
         [EnumeratorCancellation] CancellationToken ct)
@@ -93,24 +83,8 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
         }
     }
 
-    private static string PageCommand(BitrixListRequest request, int index, string? last, bool countTotal)
-    {
-        var query = new StringBuilder(Query(request.Method, request.Parameters));
-        query.Append('&').Append(Escape($"order[{request.KeyField}]")).Append("=asc");
-        query.Append("&start=").Append(countTotal && index == 0 ? "0" : "-1");
-        var after = index > 0 ? $"$result[p{index - 1}][{request.ResultKey}][{PageSize - 1}][{request.KeyField}]"
-            : last is null ? null : Escape(last);
-        if (after is not null) query.Append('&').Append(Escape($"filter[>{request.KeyField}]")).Append('=').Append(after);
-        return query.ToString();
-    }
-
     private static string IdsCommand(BitrixListRequest request, string idField, long[] ids) =>
-        Query(request.Method, request.Parameters.Concat(ids.Select((id, i) => BitrixListRequest.P($"filter[@{idField}][{i}]", id))));
-
-    private static string Query(string method, IEnumerable<KeyValuePair<string, string>> parameters) =>
-        method + "?" + string.Join('&', parameters.Select(p => $"{Escape(p.Key)}={Escape(p.Value)}"));
-
-    private static string Escape(string text) => Uri.EscapeDataString(text);
+        request.Command(ids.Select((id, i) => BitrixListRequest.P($"filter[@{idField}][{i}]", id)));
 
     /// <summary>
     /// Sends one batch and parses the answer straight from the response stream into a pooled JsonDocument: a 2,500-row
@@ -129,10 +103,9 @@ public sealed class BitrixCatalogClient(IHttpClientFactory httpClientFactory, IO
         if (response.StatusCode != 200) throw BitrixError.Failure("batch", response.StatusCode, await response.GetStringAsync());
         var batch = BitrixBatchResponse.From(await JsonDocument.ParseAsync(await response.GetStreamAsync(), cancellationToken: ct));
         // halt=1: the first failing command stops the batch, and a half-read catalogue must not become a feed.
-        if (batch.FirstError is not { } failed) return batch;
-        var answer = batch.RawText;
+        if (batch.HaltedBy("batch") is not { } failed) return batch;
         batch.Dispose();
-        throw new ExternalCallException("Bitrix", "batch", $"command {failed.Key}: {failed.Error.Code}: {failed.Error.Description}", 200, answer);
+        throw failed;
     }
 
     /// <summary>Rows of one command; catalog.section.list's published sample has no "sections" wrapper, so a bare array is accepted too.</summary>

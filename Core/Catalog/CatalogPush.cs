@@ -2,10 +2,11 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using BitrixRetailCrm.Bitrix;
 using BitrixRetailCrm.Mapping;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using static BitrixRetailCrm.Catalog.BitrixListRequest;
+using static BitrixRetailCrm.Bitrix.BitrixListRequest;
 
 namespace BitrixRetailCrm.Catalog;
 

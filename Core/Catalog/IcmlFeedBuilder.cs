@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Azure.Storage.Blobs.Specialized;
+using BitrixRetailCrm.Bitrix;
 using BitrixRetailCrm.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using static BitrixRetailCrm.Catalog.BitrixListRequest;
+using static BitrixRetailCrm.Bitrix.BitrixListRequest;
 
 namespace BitrixRetailCrm.Catalog;
 
@@ -127,7 +128,7 @@ public sealed class IcmlFeedBuilder(
             var parents = new Dictionary<long, CatalogElement>();
             await foreach (var row in bitrix.ByIdsAsync(parentsRequest, "id", skus.Select(s => s.ParentId).OfType<long>(), ct))
             {
-                var parent = new CatalogElement(row.Clone()); // the row's batch document is released on the next row
+                var parent = new CatalogElement(row.Clone()); // valid only until the rows of its batch are enumerated
                 parents[parent.Id] = parent;
             }
             var prices = await PricesAsync(skus, ct);

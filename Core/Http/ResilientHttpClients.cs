@@ -22,9 +22,9 @@ public static class ResilientHttpClients
         int MaxRetries = 4,
         TimeSpan? BaseDelay = null)
     {
-        private long _openedAt;
+        private long _brokenUntil;
 
-        public CircuitBreakerStateProvider Circuit { get; } = new();
+        internal CircuitBreakerStateProvider Circuit { get; } = new();
 
         /// <summary>
         /// From the circuit opening until its break ends, when every call fails at once without reaching the service;
@@ -34,14 +34,13 @@ public static class ResilientHttpClients
         public bool CircuitBroken => Circuit.CircuitState switch
         {
             CircuitState.Isolated => true,
-            CircuitState.Open => Environment.TickCount64 - Volatile.Read(ref _openedAt) < BreakDuration.TotalMilliseconds,
+            CircuitState.Open => Environment.TickCount64 < Volatile.Read(ref _brokenUntil),
             _ => false,
         };
 
-        internal void Opened() => Volatile.Write(ref _openedAt, Environment.TickCount64);
+        internal void Opened(TimeSpan breakDuration) =>
+            Volatile.Write(ref _brokenUntil, Environment.TickCount64 + (long)breakDuration.TotalMilliseconds);
     }
-
-    private static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(10);
 
     public static IHttpClientBuilder AddResilientClient(this IServiceCollection services, string name,
         Func<IServiceProvider, Policy> policy)
@@ -74,11 +73,11 @@ public static class ResilientHttpClients
                 FailureRatio = 0.8,
                 MinimumThroughput = 20,
                 SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = BreakDuration,
+                BreakDuration = TimeSpan.FromSeconds(10),
                 StateProvider = policy.Circuit,
-                OnOpened = _ =>
+                OnOpened = args =>
                 {
-                    policy.Opened();
+                    policy.Opened(args.BreakDuration);
                     return default;
                 },
             })

@@ -1,9 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BitrixRetailCrm.Bitrix;
-using BitrixRetailCrm.Http;
-using Flurl.Http;
 using Microsoft.Extensions.Options;
 
 namespace BitrixRetailCrm.ReferenceData;

@@ -29,7 +29,7 @@ public sealed class Azurite : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<Azurite> StartAsync(CancellationToken ct = default) => await StartAsync(movableClock: false, ct);
+    public static Task<Azurite> StartAsync(CancellationToken ct = default) => StartAsync(movableClock: false, ct);
 
     /// <param name="movableClock">Lets <see cref="ShiftClockAsync"/> move the emulator's clock forward.</param>
     public static async Task<Azurite> StartAsync(bool movableClock, CancellationToken ct = default)
