@@ -295,6 +295,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Sync__PushBatchSize: '50'
     Sync__PushBatchWindow: '00:00:00.200'
     Sync__MaxConcurrentPushBatches: '8' // × 50 orders ≤ host.json batchSize + newBatchThreshold (400)
+    Sync__PushDeadline: '00:00:45'
 
     StatusSync__StatusStateTable: tables.statusState
     StatusSync__HistoryStartDate: historyStartDate

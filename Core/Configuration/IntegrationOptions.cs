@@ -84,6 +84,13 @@ public sealed class SyncOptions
     [Range(1, 64)] public int MaxConcurrentPushBatches { get; set; } = 8;
 
     /// <summary>
+    /// A push batch's work is cancelled this long after it starts and its orders' messages come back to the queue, so a
+    /// call that hangs never holds messages or a lane for longer. Order leases last this long plus 15 s, so the orders of
+    /// an instance that died are free again soon after.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "00:10:00")] public TimeSpan PushDeadline { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>
     /// A repeat hook for an order within this long of the first one that this instance queued shares that message,
     /// which is sent invisible for the window plus a second (the service counts whole seconds), so every order waits
     /// that long before its push. Zero sends a visible message per hook.

@@ -20,6 +20,7 @@ public static class FailureClassifier
         ExternalCallException { IsTransient: false } call => new($"{call.Service.ToLowerInvariant()}-rejected", true, call.ResponseBody),
         ExternalCallException call => new($"{call.Service.ToLowerInvariant()}-unavailable", false, call.ResponseBody),
         OrderBusyException => new("order-busy", false, null),
+        PushDeadlineExceededException => new("push-deadline", false, null),
         _ => new("unexpected-error", false, null),
     };
 }

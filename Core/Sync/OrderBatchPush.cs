@@ -32,7 +32,8 @@ internal sealed class OrderBatchPush(
     TimeProvider clock,
     ILogger log)
 {
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(5);
+    /// <summary>Outlasts the batch, whose work is cancelled at the push deadline, by the time that cancellation takes.</summary>
+    private readonly TimeSpan _leaseDuration = sync.Value.PushDeadline + TimeSpan.FromSeconds(15);
     private const int MaxCachedCustomers = 10_000;
 
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -361,7 +362,7 @@ internal sealed class OrderBatchPush(
     /// <summary>Takes every order's lease at once; an order another instance is pushing fails alone and is retried.</summary>
     private async Task LeaseAsync(List<Work> work, CancellationToken ct)
     {
-        var leased = await states.AcquireAsync(work.Select(w => w.Id).ToList(), _owner, LeaseDuration, ct);
+        var leased = await states.AcquireAsync(work.Select(w => w.Id).ToList(), _owner, _leaseDuration, ct);
         foreach (var w in work)
             if (leased.TryGetValue(w.Id, out var state)) w.State = state;
             else w.Error = new OrderBusyException(w.Id);

@@ -49,7 +49,8 @@ public sealed class OrderPushHandler : IDisposable
         _clock = clock;
         var push = new OrderBatchPush(bitrix, crm, mappings, states, statusStates, sync, retailCrm, clock, log);
         var o = sync.Value;
-        _batcher = new PushBatcher(push.PushAsync, o.PushBatchSize, o.PushBatchWindow, o.MaxConcurrentPushBatches,
+        _batcher = new PushBatcher(push.PushAsync,
+            new PushBatchLimits(o.PushBatchSize, o.PushBatchWindow, o.MaxConcurrentPushBatches, o.PushDeadline), clock,
             message => log.LogInformation("Order {OrderId}: repeated message joins the push already waiting; no extra read or write",
                 message.OrderId));
     }

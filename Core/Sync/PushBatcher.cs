@@ -1,204 +1,195 @@
-using System.Threading.Channels;
-
 namespace BitrixRetailCrm.Sync;
 
-/// <summary>The result of one order of a batch: its outcome, or the exception its own message should fail with.</summary>
-public sealed record PushResult(PushOutcome Outcome, Exception? Error = null)
-{
-    public static PushResult Failed(Exception error) => new(PushOutcome.DeadLettered, error);
-}
-
 /// <summary>
-/// Gathers concurrent queue invocations (one message each) into batches of distinct orders. Each invocation posts its
-/// message and awaits its own result, so retries, poison and dead letters stay per message. A batch starts when it holds
-/// <c>maxBatch</c> orders or <c>window</c> after its first message; at most <c>maxConcurrent</c> batches run at once, and
-/// while all of them are busy the next batch keeps filling.
-/// Repeats of an order that already waits are completed at once (one read, one write covers them); a message for an order that a running
-/// batch is pushing waits and goes into a later batch, so one order is never pushed twice at once in this process
-/// (the orderstate lease does the same across instances).
+/// Gathers concurrent queue invocations (one message each) into batches of distinct orders. Each invocation hands over
+/// its message and awaits its own result, so retries, poison and dead letters stay per message.
+/// <para>
+/// All state lives under one lock and changes only in <see cref="Pump"/>-guarded steps, with no loop of its own: a
+/// batch starts when a lane is free and either <see cref="PushBatchLimits.MaxBatch"/> orders wait or the oldest has
+/// waited <see cref="PushBatchLimits.Window"/>; while every lane is busy the waiting orders keep gathering, so a backlog
+/// goes out in full batches. A repeat of an order that already waits is completed at once (the waiting push reads
+/// Bitrix after both arrived, so it covers the repeat; if that push fails, its own message comes back). An order that a
+/// running batch is pushing waits for a later batch, so one order is never in two live batches of this process.
+/// </para>
+/// <para>
+/// Deadlines, so that nothing waits without bound: a batch's work is cancelled at <see cref="PushBatchLimits.Deadline"/>
+/// and its lane is released then even if the work ignores the cancellation (its orders fail with
+/// <see cref="PushDeadlineExceededException"/> and their messages come back); an invocation gives up after
+/// <see cref="PushBatchLimits.MaxWait"/>.
+/// </para>
 /// </summary>
 public sealed class PushBatcher : IDisposable
 {
-    private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Func<IReadOnlyList<OrderMessage>, CancellationToken, Task<IReadOnlyDictionary<string, PushResult>>> _process;
-    private readonly int _maxBatch;
-    private readonly TimeSpan _window;
-    private readonly SemaphoreSlim _slots;
+    private readonly PushBatchLimits _limits;
+    private readonly TimeProvider _clock;
+    private readonly Action<OrderMessage>? _onCoalesced;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
+    private readonly List<Waiter> _waiting = [];
+    private readonly Dictionary<string, Waiter> _waitingByOrder = [];
     private readonly HashSet<string> _inFlight = [];
-    private readonly Dictionary<string, List<Pending>> _parked = [];
-    private readonly Task _loop;
-    private readonly Action<OrderMessage>? _onCoalesced;
+    private readonly ITimer _windowTimer;
+    private int _running;
+    private int _batchesStarted;
+    private bool _disposed;
 
     /// <param name="onCoalesced">Called for a repeat completed at once (the handler logs it: every message ends in a log entry).</param>
     public PushBatcher(Func<IReadOnlyList<OrderMessage>, CancellationToken, Task<IReadOnlyDictionary<string, PushResult>>> process,
-        int maxBatch, TimeSpan window, int maxConcurrent, Action<OrderMessage>? onCoalesced = null)
+        PushBatchLimits limits, TimeProvider? clock = null, Action<OrderMessage>? onCoalesced = null)
     {
         _process = process;
+        _limits = limits;
+        _clock = clock ?? TimeProvider.System;
         _onCoalesced = onCoalesced;
-        _maxBatch = maxBatch;
-        _window = window;
-        _slots = new SemaphoreSlim(maxConcurrent, maxConcurrent);
-        _loop = Task.Run(RunAsync);
+        _windowTimer = _clock.CreateTimer(_ => StartReady(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Batches started so far (for tests and the benchmark).</summary>
     public int BatchesStarted => Volatile.Read(ref _batchesStarted);
-    private int _batchesStarted;
+
+    /// <summary>Lanes in use, orders in running batches and invocations waiting for a batch (for tests).</summary>
+    internal (int Running, int InFlight, int Waiting) Load
+    {
+        get { lock (_gate) return (_running, _inFlight.Count, _waiting.Count); }
+    }
 
     public async Task<PushOutcome> PushAsync(OrderMessage message, CancellationToken ct)
     {
-        var pending = new Pending(message);
-        if (!_channel.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(PushBatcher));
-        // A cancelled invocation (host shutdown) stops waiting; its batch still finishes, and the message comes back.
-        return await pending.Result.Task.WaitAsync(ct);
-    }
-
-    private async Task RunAsync()
-    {
-        var reader = _channel.Reader;
-        try
+        var waiter = new Waiter(message, _clock.GetTimestamp());
+        bool repeat;
+        lock (_gate)
         {
-            while (await reader.WaitToReadAsync(_stop.Token))
-            {
-                var batch = new Dictionary<string, List<Pending>>();
-                CancellationTokenSource? window = null;
-                try
-                {
-                    while (batch.Count < _maxBatch)
-                    {
-                        while (batch.Count < _maxBatch && reader.TryRead(out var pending))
-                            Add(batch, pending);
-                        if (batch.Count >= _maxBatch) break;
-                        if (batch.Count == 0) break; // everything read was parked behind a running batch
-                        window ??= CreateWindow();
-                        try
-                        {
-                            if (!await reader.WaitToReadAsync(window.Token)) break;
-                        }
-                        catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
-                        {
-                            break; // the window closed
-                        }
-                    }
-                }
-                finally
-                {
-                    window?.Dispose();
-                }
-                if (batch.Count == 0) continue;
-                // Every lane busy: keep filling this batch until one frees up (or it is full), so a backlog goes out
-                // in full batches instead of in window-sized slices.
-                var slot = _slots.WaitAsync(_stop.Token);
-                while (!slot.IsCompleted && batch.Count < _maxBatch)
-                {
-                    while (batch.Count < _maxBatch && reader.TryRead(out var pending))
-                        Add(batch, pending);
-                    if (batch.Count >= _maxBatch) break;
-                    await Task.WhenAny(slot, reader.WaitToReadAsync(_stop.Token).AsTask());
-                }
-                await slot;
-                lock (_gate)
-                    foreach (var id in batch.Keys) _inFlight.Add(id);
-                Interlocked.Increment(ref _batchesStarted);
-                _ = Task.Run(() => RunBatchAsync(batch));
-            }
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            repeat = !_waitingByOrder.TryAdd(message.OrderId, waiter);
+            if (!repeat) _waiting.Add(waiter);
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        if (repeat)
         {
+            try { _onCoalesced?.Invoke(message); }
+            catch (Exception) { } // a logging failure must not fail a message that is covered
+            return PushOutcome.Unchanged;
         }
-        while (reader.TryRead(out var left)) left.Result.TrySetCanceled();
-    }
-
-    private CancellationTokenSource CreateWindow()
-    {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        cts.CancelAfter(_window);
-        return cts;
+        StartReady();
+        // Giving up completes the invocation's own result, so that it is awaited directly (no extra continuation hop).
+        using var maxWait = _clock.CreateTimer(_ => GiveUp(waiter,
+            new PushDeadlineExceededException(message.OrderId, _limits.MaxWait, "waiting for its push")), null,
+            _limits.MaxWait, Timeout.InfiniteTimeSpan);
+        using var cancelled = ct.Register(() => GiveUp(waiter, null));
+        return await waiter.Result.Task;
     }
 
     /// <summary>
-    /// A repeat of an order that already waits — in the batch being gathered, or parked behind a running batch — is
-    /// completed at once: the waiting message's push reads Bitrix after both arrived, so it covers the repeat, and if
-    /// that push fails its own message is retried (and dead-lettered for the order in the end). Completing repeats
-    /// early keeps them from holding the host's in-flight slots (batchSize + newBatchThreshold) for a whole batch.
+    /// The invocation stops waiting: if no batch has it yet it leaves, so none starts for it; a batch that has it runs on.
+    /// Its message comes back either way, and the next push finds the order unchanged if this one got through.
     /// </summary>
-    private void Add(Dictionary<string, List<Pending>> batch, Pending pending)
+    private void GiveUp(Waiter waiter, Exception? error)
     {
-        var id = pending.Message.OrderId;
-        if (batch.ContainsKey(id))
-        {
-            Coalesce(pending);
-            return;
-        }
-        var coalesce = false;
+        lock (_gate) Forget(waiter);
+        if (error is null) waiter.Result.TrySetCanceled();
+        else waiter.Result.TrySetException(error);
+    }
+
+    /// <summary>Starts every batch that is ready and has a free lane; arms the window timer for the next one.</summary>
+    private void StartReady()
+    {
+        List<List<Waiter>> batches = [];
         lock (_gate)
         {
-            if (_inFlight.Contains(id))
+            while (!_disposed && _running < _limits.MaxConcurrent)
             {
-                if (_parked.ContainsKey(id)) coalesce = true;
-                else _parked[id] = [pending];
-                if (!coalesce) return;
+                var eligible = _waiting.Where(w => !_inFlight.Contains(w.Message.OrderId)).Take(_limits.MaxBatch).ToList();
+                if (eligible.Count == 0) break;
+                var waited = _clock.GetElapsedTime(eligible[0].ArrivedAt);
+                if (eligible.Count < _limits.MaxBatch && waited < _limits.Window)
+                {
+                    _windowTimer.Change(_limits.Window - waited, Timeout.InfiniteTimeSpan);
+                    break;
+                }
+                foreach (var w in eligible)
+                {
+                    Forget(w);
+                    _inFlight.Add(w.Message.OrderId);
+                }
+                _running++;
+                _batchesStarted++;
+                batches.Add(eligible);
             }
         }
-        if (coalesce) Coalesce(pending);
-        else batch[id] = [pending];
+        foreach (var batch in batches) _ = RunBatchAsync(batch);
     }
 
-    private void Coalesce(Pending pending)
+    private void Forget(Waiter waiter)
     {
-        try { _onCoalesced?.Invoke(pending.Message); }
-        catch (Exception) { } // a logging failure must not stop the loop
-        pending.Result.TrySetResult(PushOutcome.Unchanged);
+        var orderId = waiter.Message.OrderId;
+        if (_waitingByOrder.GetValueOrDefault(orderId) == waiter) _waitingByOrder.Remove(orderId);
+        _waiting.Remove(waiter);
     }
 
-    private async Task RunBatchAsync(Dictionary<string, List<Pending>> batch)
+    private async Task RunBatchAsync(List<Waiter> batch)
     {
+        using var timeout = new CancellationTokenSource(_limits.Deadline, _clock);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, timeout.Token);
         try
         {
-            var messages = batch.Values.Select(p => p[0].Message).ToList();
-            var results = await _process(messages, _stop.Token);
-            foreach (var (id, pendings) in batch)
+            var messages = batch.Select(w => w.Message).ToList();
+            Task<IReadOnlyDictionary<string, PushResult>> work;
+            try { work = _process(messages, deadline.Token); }
+            catch (Exception ex) { work = Task.FromException<IReadOnlyDictionary<string, PushResult>>(ex); }
+            // The lane is released at the deadline even when the work does not stop at its cancellation.
+            var results = await work.WaitAsync(deadline.Token);
+            foreach (var w in batch)
             {
-                var result = results.TryGetValue(id, out var r) ? r : PushResult.Failed(new InvalidOperationException($"order {id} got no result"));
-                foreach (var pending in pendings)
-                {
-                    if (result.Error is not null) pending.Result.TrySetException(result.Error);
-                    else pending.Result.TrySetResult(result.Outcome);
-                }
+                var result = results.TryGetValue(w.Message.OrderId, out var r)
+                    ? r
+                    : PushResult.Failed(new InvalidOperationException($"order {w.Message.OrderId} got no result"));
+                if (result.Error is not null) w.Result.TrySetException(result.Error);
+                else w.Result.TrySetResult(result.Outcome);
             }
         }
         catch (Exception ex)
         {
-            foreach (var pending in batch.Values.SelectMany(p => p)) pending.Result.TrySetException(ex);
+            var pastDeadline = timeout.IsCancellationRequested && !_stop.IsCancellationRequested;
+            foreach (var w in batch)
+            {
+                if (pastDeadline)
+                    w.Result.TrySetException(new PushDeadlineExceededException(w.Message.OrderId, _limits.Deadline,
+                        $"in a batch of {batch.Count}", ex));
+                else if (ex is OperationCanceledException) w.Result.TrySetCanceled();
+                else w.Result.TrySetException(ex);
+            }
         }
         finally
         {
             lock (_gate)
             {
-                foreach (var id in batch.Keys)
-                {
-                    _inFlight.Remove(id);
-                    if (_parked.Remove(id, out var parked))
-                        foreach (var pending in parked)
-                            if (!_channel.Writer.TryWrite(pending)) pending.Result.TrySetCanceled();
-                }
+                foreach (var w in batch) _inFlight.Remove(w.Message.OrderId);
+                _running--;
             }
-            _slots.Release();
+            StartReady();
         }
     }
 
     public void Dispose()
     {
-        _channel.Writer.TryComplete();
-        _stop.Cancel();
-        try { _loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+        List<Waiter> left;
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            left = [.. _waiting];
+            _waiting.Clear();
+            _waitingByOrder.Clear();
+        }
+        _windowTimer.Dispose();
+        _stop.Cancel(); // running batches end; their messages come back
+        foreach (var w in left) w.Result.TrySetCanceled();
     }
 
-    private sealed class Pending(OrderMessage message)
+    private sealed class Waiter(OrderMessage message, long arrivedAt)
     {
         public OrderMessage Message { get; } = message;
+        public long ArrivedAt { get; } = arrivedAt;
         public TaskCompletionSource<PushOutcome> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -18,7 +18,7 @@ public class PushBatcherTests
             batches.Enqueue(messages);
             return Task.FromResult<IReadOnlyDictionary<string, PushResult>>(
                 messages.ToDictionary(m => m.OrderId, _ => new PushResult(PushOutcome.Created)));
-        }, maxBatch: 50, window: TimeSpan.FromMilliseconds(300), maxConcurrent: 4);
+        }, new PushBatchLimits(50, TimeSpan.FromMilliseconds(300), 4, TimeSpan.FromMinutes(1)));
 
         var outcomes = await Task.WhenAll(new[] { "1", "2", "1", "3", "1" }.Select(id => batcher.PushAsync(Message(id), default)));
 
@@ -42,7 +42,7 @@ public class PushBatcherTests
             await Task.Delay(200);
             Interlocked.Decrement(ref running);
             return messages.ToDictionary(m => m.OrderId, _ => new PushResult(PushOutcome.Created));
-        }, maxBatch: 10, window: TimeSpan.FromMilliseconds(50), maxConcurrent: 2);
+        }, new PushBatchLimits(10, TimeSpan.FromMilliseconds(50), 2, TimeSpan.FromMinutes(1)));
 
         await Task.WhenAll(Enumerable.Range(1, 55).Select(i => batcher.PushAsync(Message(i.ToString()), default)));
 
@@ -64,7 +64,7 @@ public class PushBatcherTests
             await Task.Delay(300);
             if (messages.Any(m => m.OrderId == "7")) Interlocked.Decrement(ref concurrentForOrder);
             return messages.ToDictionary(m => m.OrderId, _ => new PushResult(PushOutcome.Updated));
-        }, maxBatch: 50, window: TimeSpan.FromMilliseconds(20), maxConcurrent: 4);
+        }, new PushBatchLimits(50, TimeSpan.FromMilliseconds(20), 4, TimeSpan.FromMinutes(1)));
 
         var first = batcher.PushAsync(Message("7"), default);
         await Task.Delay(100); // the first batch is running
@@ -82,7 +82,7 @@ public class PushBatcherTests
         using var batcher = new PushBatcher((messages, _) => Task.FromResult<IReadOnlyDictionary<string, PushResult>>(
             messages.ToDictionary(m => m.OrderId, m => m.OrderId == "13"
                 ? PushResult.Failed(new InvalidOperationException("bad order"))
-                : new PushResult(PushOutcome.Created))), maxBatch: 50, window: TimeSpan.FromMilliseconds(100), maxConcurrent: 1);
+                : new PushResult(PushOutcome.Created))), new PushBatchLimits(50, TimeSpan.FromMilliseconds(100), 1, TimeSpan.FromMinutes(1)));
 
         var good = batcher.PushAsync(Message("12"), default);
         var bad = batcher.PushAsync(Message("13"), default);
