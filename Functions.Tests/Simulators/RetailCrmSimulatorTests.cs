@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -24,6 +25,9 @@ public sealed class RetailCrmSimulatorTests
 
     private static string OrderJson(string externalId, string extra = "") =>
         $$$"""{"externalId":"{{{externalId}}}","firstName":"Мария","lastName":"Иванова","status":"new",{{{extra}}}"items":[{"productName":"Чайник электрический","initialPrice":2490,"quantity":1,"externalIds":[{"code":"bitrix","value":"0_348"}]}],"payments":[{"type":"cash","status":"not-paid","amount":2490}],"delivery":{"code":"courier","cost":300}}""";
+
+    private static async Task<HttpStatusCode[]> StatusesAsync(HttpClient client, int count) =>
+        (await Task.WhenAll(Enumerable.Range(0, count).Select(_ => client.GetAsync("reference/sites").ReadAsync()))).Select(a => a.Status).ToArray();
 
     private static Task<(HttpStatusCode Status, JsonObject Body)> CreateOrderAsync(HttpClient client, string orderJson) =>
         client.PostAsync("orders/create", Form(("order", orderJson), ("site", "shop"))).ReadAsync();
@@ -386,17 +390,67 @@ public sealed class RetailCrmSimulatorTests
     }
 
     [Test]
-    public async Task Requests_over_the_per_key_limit_get_503_rate_limit_exceeded()
+    public async Task Eleven_requests_within_a_second_on_a_ten_per_second_key_give_exactly_one_violation()
+    {
+        await using RetailCrmSimulator simulator = await StartAsync(new RetailCrmSimulatorOptions { RequestsPerSecondPerKey = 10 });
+        using HttpClient client = ClientFor(simulator);
+
+        (HttpStatusCode Status, JsonObject Body)[] answers = await Task.WhenAll(Enumerable.Range(0, 11).Select(_ => client.GetAsync("reference/sites").ReadAsync()));
+
+        Assert.That(answers.Where(a => a.Status == HttpStatusCode.ServiceUnavailable).Select(a => (string?)a.Body["errorMsg"]),
+            Is.EqualTo(new[] { "Rate limit exceeded" }));
+        Assert.That(simulator.RateLimitViolations, Is.EqualTo(1));
+        Assert.That(simulator.RateLimitedResponses, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Refused_requests_keep_the_window_full()
     {
         await using RetailCrmSimulator simulator = await StartAsync(new RetailCrmSimulatorOptions { RequestsPerSecondPerKey = 2 });
         using HttpClient client = ClientFor(simulator);
+        var clock = Stopwatch.StartNew();
 
-        (HttpStatusCode Status, JsonObject Body)[] answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => client.GetAsync("reference/sites").ReadAsync()));
+        HttpStatusCode[] first = await StatusesAsync(client, 2);
+        await clock.UntilAsync(TimeSpan.FromMilliseconds(500));
+        HttpStatusCode[] refused = await StatusesAsync(client, 2);
+        // The first two have left the window by now; the two refused ones, which arrived about 0.5 s ago, have not.
+        await clock.UntilAsync(TimeSpan.FromMilliseconds(1150));
+        HttpStatusCode[] later = await StatusesAsync(client, 1);
 
-        Assert.That(answers.Count(a => a.Status == HttpStatusCode.ServiceUnavailable), Is.GreaterThanOrEqualTo(3));
-        Assert.That(answers.Where(a => a.Status == HttpStatusCode.ServiceUnavailable).Select(a => (string?)a.Body["errorMsg"]),
-            Is.All.EqualTo("Rate limit exceeded"));
-        Assert.That(simulator.RateLimitedResponses, Is.GreaterThanOrEqualTo(3));
+        Assert.That(first, Is.All.EqualTo(HttpStatusCode.OK));
+        Assert.That(refused, Is.All.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(later, Is.All.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(simulator.RateLimitViolations, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Requests_of_any_path_count_toward_the_limit_of_their_key()
+    {
+        await using RetailCrmSimulator simulator = await StartAsync(new RetailCrmSimulatorOptions { RequestsPerSecondPerKey = 3 });
+        using HttpClient client = ClientFor(simulator);
+
+        (HttpStatusCode notFound, _) = await client.GetAsync("orders/404").ReadAsync();
+        (HttpStatusCode unknownMethod, _) = await client.GetAsync("no-such-method").ReadAsync();
+        (HttpStatusCode invalid, _) = await client.GetAsync("orders/history?limit=7").ReadAsync();
+        (HttpStatusCode fourth, JsonObject body) = await client.GetAsync("reference/sites").ReadAsync();
+
+        Assert.That((notFound, unknownMethod, invalid), Is.EqualTo((HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.BadRequest)));
+        Assert.That(fourth, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(body.ToJsonString(), Is.EqualTo("""{"success":false,"errorMsg":"Rate limit exceeded"}"""));
+    }
+
+    [Test]
+    public async Task Over_limit_request_is_refused_at_arrival_without_waiting_for_the_latency()
+    {
+        RetailCrmSimulatorOptions options = new() { RequestsPerSecondPerKey = 1 };
+        options.SetLatency(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        await using RetailCrmSimulator simulator = await StartAsync(options);
+        using HttpClient client = ClientFor(simulator);
+
+        (HttpStatusCode first, HttpStatusCode second, TimeSpan secondTook) = await client.OverlappingPairAsync("reference/sites");
+
+        Assert.That((first, second), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable)), "the first arrived first and was counted first");
+        Assert.That(secondTook, Is.LessThan(TimeSpan.FromSeconds(1)), "a refusal is not processed, so it does not wait");
     }
 
     [Test]

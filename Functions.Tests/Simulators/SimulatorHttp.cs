@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using BitrixRetailCrm.LocalRunner;
@@ -15,6 +16,27 @@ internal static class SimulatorHttp
         using HttpResponseMessage response = await pending;
         string text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, JsonNode.Parse(text)!.AsObject());
+    }
+
+    /// <summary>
+    /// GETs <paramref name="path"/>, then again 100 ms later while the first is still in the simulator's latency: both
+    /// statuses and how long the second took.
+    /// </summary>
+    public static async Task<(HttpStatusCode First, HttpStatusCode Second, TimeSpan SecondTook)> OverlappingPairAsync(this HttpClient client, string path)
+    {
+        Task<(HttpStatusCode Status, JsonObject Body)> first = client.GetAsync(path).ReadAsync();
+        await Task.Delay(TimeSpan.FromMilliseconds(100));
+        Stopwatch clock = Stopwatch.StartNew();
+        (HttpStatusCode second, _) = await client.GetAsync(path).ReadAsync();
+        TimeSpan secondTook = clock.Elapsed;
+        return ((await first).Status, second, secondTook);
+    }
+
+    /// <summary>Waits until the stopwatch reads <paramref name="moment"/>; returns at once when it is already past.</summary>
+    public static Task UntilAsync(this Stopwatch clock, TimeSpan moment)
+    {
+        TimeSpan left = moment - clock.Elapsed;
+        return Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero);
     }
 }
 

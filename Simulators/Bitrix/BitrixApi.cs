@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace BitrixRetailCrm.Simulators.Bitrix;
 
-/// <summary>The incoming-webhook endpoint /rest/{userId}/{secret}/{method}[.json]: auth, leaky-bucket limit, parameters, envelope.</summary>
+/// <summary>The incoming-webhook endpoint /rest/{userId}/{secret}/{method}[.json]: leaky-bucket limit at arrival, auth, parameters, envelope.</summary>
 internal sealed class BitrixApi(BitrixSimulatorOptions options, BitrixMethods methods, RequestJournal journal)
 {
     private readonly LeakyBucketRateLimiter limiter = new(() => options.BurstLimit, () => options.DrainPerSecond);
@@ -20,20 +20,26 @@ internal sealed class BitrixApi(BitrixSimulatorOptions options, BitrixMethods me
             : WriteAsync(context, 404, BitrixFormat.Error("ERROR_METHOD_NOT_FOUND", "Method not found!")));
     }
 
+    /// <summary>
+    /// Counts a request to this webhook as it arrives (whatever method, batch included) and answers 503
+    /// QUERY_LIMIT_EXCEEDED when the bucket blocks it (body as in issue bitrix-tools/b24-rest-docs#193).
+    /// </summary>
+    public async Task<bool> RefuseOverLimitAsync(HttpContext context)
+    {
+        if (!HasValidCredentials(context.Request.RouteValues) || limiter.TryAcquire())
+            return false;
+        journal.CountRateLimited();
+        await WriteAsync(context, 503, BitrixFormat.Error("QUERY_LIMIT_EXCEEDED", "Too many requests"));
+        return true;
+    }
+
     private async Task HandleAsync(HttpContext context)
     {
         DateTimeOffset started = ShopClock.Now();
         RouteValueDictionary route = context.Request.RouteValues;
-        if ((string?)route["userId"] != options.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture)
-            || (string?)route["secret"] != options.WebhookSecret)
+        if (!HasValidCredentials(route))
         {
             await WriteAsync(context, 401, NoAuth());
-            return;
-        }
-        if (!limiter.TryAcquire())
-        {
-            journal.CountRateLimited();
-            await WriteAsync(context, 503, BitrixFormat.Error("QUERY_LIMIT_EXCEEDED", "Too many requests"));
             return;
         }
         string method = BitrixFormat.MethodName((string)route["method"]!);
@@ -80,6 +86,10 @@ internal sealed class BitrixApi(BitrixSimulatorOptions options, BitrixMethods me
         body["time"] = BitrixFormat.Time(started, ShopClock.Now());
         return body;
     }
+
+    private bool HasValidCredentials(RouteValueDictionary route) =>
+        (string?)route["userId"] == options.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        && (string?)route["secret"] == options.WebhookSecret;
 
     private static JsonObject NoAuth() => BitrixFormat.Error("NO_AUTH_FOUND", "Wrong authorization data");
 

@@ -14,6 +14,7 @@ public sealed class BitrixSimulator : IAsyncDisposable
     private readonly BitrixOrderStore orders = new();
     private readonly BitrixMethods methods;
     private readonly BitrixEventSender events;
+    private readonly BitrixApi api;
 
     private BitrixSimulator(BitrixSimulatorOptions options)
     {
@@ -23,7 +24,8 @@ public sealed class BitrixSimulator : IAsyncDisposable
         methods.Register("batch", new BitrixBatch(methods).Run);
         Catalog.Register(methods);
         RequestJournal journal = new();
-        host = new SimulatorHost(options, journal, BitrixFormat.Json, BitrixFormat.FaultBody, new BitrixApi(options, methods, journal).Map);
+        api = new BitrixApi(options, methods, journal);
+        host = new SimulatorHost(options, journal, BitrixFormat.Json, BitrixFormat.FaultBody, api.RefuseOverLimitAsync, api.Map);
         if (options.SeedDemoOrders)
         {
             // Stored as they are, with their sample dates: orders saved long before the simulator started.

@@ -12,7 +12,7 @@ namespace BitrixRetailCrm.Simulators.Common;
 
 /// <summary>
 /// The Kestrel side both simulators share: a loopback listener that can be closed and reopened on the same port,
-/// plus the request journal, latency and fault injection that run in front of every request.
+/// plus the request journal, the rate limit at arrival, latency and fault injection that run in front of every request.
 /// </summary>
 internal sealed class SimulatorHost : IAsyncDisposable
 {
@@ -20,16 +20,21 @@ internal sealed class SimulatorHost : IAsyncDisposable
     private readonly SimulatorOptions options;
     private readonly Func<int, JsonNode> faultBody;
     private readonly JsonSerializerOptions json;
+    private readonly Func<HttpContext, Task<bool>> refuseOnArrival;
     private readonly Action<WebApplication> mapRoutes;
     private WebApplication? app;
 
+    /// <param name="refuseOnArrival">
+    /// Runs as a request arrives, before the latency: answers it and returns true when the system's rate limit refuses it.
+    /// </param>
     public SimulatorHost(SimulatorOptions options, RequestJournal journal, JsonSerializerOptions json, Func<int, JsonNode> faultBody,
-        Action<WebApplication> mapRoutes)
+        Func<HttpContext, Task<bool>> refuseOnArrival, Action<WebApplication> mapRoutes)
     {
         Journal = journal;
         this.options = options;
         this.json = json;
         this.faultBody = faultBody;
+        this.refuseOnArrival = refuseOnArrival;
         this.mapRoutes = mapRoutes;
         Faults = new SimulatorFaults(this);
         Port = options.Port;
@@ -122,6 +127,9 @@ internal sealed class SimulatorHost : IAsyncDisposable
         DateTimeOffset receivedAt = DateTimeOffset.UtcNow;
         try
         {
+            // Both systems count requests as they arrive; the latency is the processing that follows an accepted one.
+            if (await refuseOnArrival(context))
+                return;
             await Task.Delay(options.NextLatency(), context.RequestAborted);
             if (Faults.TryTakeFault(out int statusCode))
                 await JsonReply.WriteAsync(context, statusCode, faultBody(statusCode), json);

@@ -11,14 +11,15 @@ public sealed class RetailCrmSimulator : IAsyncDisposable
 {
     private readonly SimulatorHost host;
     private readonly RetailCrmState state;
+    private readonly RetailCrmApi api;
 
     private RetailCrmSimulator(RetailCrmSimulatorOptions options)
     {
         Options = options;
         state = new RetailCrmState(options);
         RequestJournal journal = new();
-        RetailCrmApi api = new(options, state, Store, journal);
-        host = new SimulatorHost(options, journal, RetailCrmFormat.Json, RetailCrmApi.FaultBody, api.Map);
+        api = new RetailCrmApi(options, state, Store, journal);
+        host = new SimulatorHost(options, journal, RetailCrmFormat.Json, RetailCrmApi.FaultBody, api.RefuseOverLimitAsync, api.Map);
     }
 
     public RetailCrmSimulatorOptions Options { get; }
@@ -37,7 +38,17 @@ public sealed class RetailCrmSimulator : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => host.Journal.Snapshot();
 
+    /// <summary>
+    /// 503 "Rate limit exceeded" answers sent. Each violation gets one right at arrival, so this equals
+    /// <see cref="RateLimitViolations"/>; faults switched on through <see cref="Faults"/> are not counted here.
+    /// </summary>
     public int RateLimitedResponses => host.Journal.RateLimitedResponses;
+
+    /// <summary>
+    /// Requests that arrived when <see cref="RetailCrmSimulatorOptions.RequestsPerSecondPerKey"/> or more requests of the
+    /// same key had already arrived within the preceding second, refused ones included: how often a client broke the limit.
+    /// </summary>
+    public int RateLimitViolations => api.RateLimitViolations;
 
     public static async Task<RetailCrmSimulator> StartAsync(RetailCrmSimulatorOptions? options = null, CancellationToken cancellationToken = default)
     {

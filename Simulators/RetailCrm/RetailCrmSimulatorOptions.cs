@@ -17,7 +17,10 @@ public sealed class RetailCrmSimulatorOptions : SimulatorOptions
 
     public List<string> Sites { get; } = ["shop"];
 
-    /// <summary>Accepted requests per key in any 1-second window; 0 turns the limit off.</summary>
+    /// <summary>
+    /// Requests per key in any 1-second window, counted at arrival whether accepted or refused; the next one gets 503.
+    /// 0 turns the limit off.
+    /// </summary>
     public int RequestsPerSecondPerKey
     {
         get => Volatile.Read(ref requestsPerSecondPerKey);
