@@ -301,6 +301,47 @@ public sealed class BitrixSimulatorTests
     }
 
     [Test]
+    public async Task Burst_passes_until_the_counter_exceeds_the_threshold_and_blocked_requests_keep_the_bucket_full()
+    {
+        await using BitrixSimulator simulator = await StartAsync(new BitrixSimulatorOptions { BurstLimit = 2, DrainPerSecond = 1 });
+        using HttpClient client = ClientFor(simulator);
+        // A batch of ten calls is one request for the counter (https://apidocs.bitrix24.com/limits.html).
+        string tenCalls = string.Join(",", Enumerable.Range(0, 10).Select(i => $"\"s{i}\":\"sale.status.list\""));
+
+        List<HttpStatusCode> burst = [(await client.PostAsync("batch", new StringContent($"{{\"cmd\":{{{tenCalls}}}}}",
+            System.Text.Encoding.UTF8, "application/json")).ReadAsync()).Status];
+        for (int i = 0; i < 5; i++)
+            burst.Add((await client.GetAsync("sale.status.list").ReadAsync()).Status);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        (HttpStatusCode afterPause, JsonObject body) = await client.GetAsync("sale.status.list").ReadAsync();
+
+        Assert.That(burst, Is.EqualTo(new[]
+        {
+            HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK,
+            HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable,
+        }), "a request passes while the counter does not exceed 2, i.e. three in a row");
+        Assert.That(afterPause, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "six arrivals, 1.5 drained: still above 2");
+        Assert.That((string?)body["error"], Is.EqualTo("QUERY_LIMIT_EXCEEDED"));
+        Assert.That(simulator.RateLimitViolations, Is.EqualTo(4));
+        Assert.That(simulator.RateLimitedResponses, Is.EqualTo(4));
+    }
+
+    [Test]
+    public async Task Over_limit_request_is_refused_at_arrival_without_waiting_for_the_latency()
+    {
+        BitrixSimulatorOptions options = new() { BurstLimit = 0, DrainPerSecond = 1 };
+        options.SetLatency(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        await using BitrixSimulator simulator = await StartAsync(options);
+        using HttpClient client = ClientFor(simulator);
+
+        (HttpStatusCode first, HttpStatusCode second, TimeSpan secondTook) = await client.OverlappingPairAsync("sale.status.list");
+
+        Assert.That((first, second), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable)), "the first arrived first and was counted first");
+        Assert.That(secondTook, Is.LessThan(TimeSpan.FromSeconds(1)), "a refusal is not processed, so it does not wait");
+        Assert.That(simulator.RateLimitViolations, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task FailNext_answers_with_the_bitrix_error_body_then_recovers()
     {
         await using BitrixSimulator simulator = await StartAsync();

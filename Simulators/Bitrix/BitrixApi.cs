@@ -12,6 +12,8 @@ internal sealed class BitrixApi(BitrixSimulatorOptions options, BitrixMethods me
 {
     private readonly LeakyBucketRateLimiter limiter = new(() => options.BurstLimit, () => options.DrainPerSecond);
 
+    public int RateLimitViolations => limiter.Violations;
+
     public void Map(WebApplication app)
     {
         app.MapMethods("/rest/{userId}/{secret}/{method}", [HttpMethods.Get, HttpMethods.Post], HandleAsync);
@@ -26,7 +28,7 @@ internal sealed class BitrixApi(BitrixSimulatorOptions options, BitrixMethods me
     /// </summary>
     public async Task<bool> RefuseOverLimitAsync(HttpContext context)
     {
-        if (!HasValidCredentials(context.Request.RouteValues) || limiter.TryAcquire())
+        if (!HasValidCredentials(context.Request.RouteValues) || limiter.TryAdmit())
             return false;
         journal.CountRateLimited();
         await WriteAsync(context, 503, BitrixFormat.Error("QUERY_LIMIT_EXCEEDED", "Too many requests"));

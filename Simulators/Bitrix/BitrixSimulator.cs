@@ -48,7 +48,17 @@ public sealed class BitrixSimulator : IAsyncDisposable
     /// <summary>HTTP requests received, whatever their outcome.</summary>
     public int TotalRequests => host.Journal.Count;
 
+    /// <summary>
+    /// 503 QUERY_LIMIT_EXCEEDED answers sent. Each violation gets one right at arrival, so this equals
+    /// <see cref="RateLimitViolations"/>; faults switched on through <see cref="Faults"/> are not counted here.
+    /// </summary>
     public int RateLimitedResponses => host.Journal.RateLimitedResponses;
+
+    /// <summary>
+    /// Requests refused with 503 QUERY_LIMIT_EXCEEDED because the leaky-bucket counter exceeded
+    /// <see cref="BitrixSimulatorOptions.BurstLimit"/> when they arrived: how often a client broke the limit.
+    /// </summary>
+    public int RateLimitViolations => api.RateLimitViolations;
 
     public IReadOnlyList<RecordedRequest> Requests => host.Journal.Snapshot();
 

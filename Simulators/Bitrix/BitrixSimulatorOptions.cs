@@ -26,14 +26,17 @@ public sealed class BitrixSimulatorOptions : SimulatorOptions
 
     public int EventHandlerId { get; set; } = 12;
 
-    /// <summary>Counter level above which requests are blocked with 503 QUERY_LIMIT_EXCEEDED.</summary>
+    /// <summary>
+    /// X of https://apidocs.bitrix24.com/limits.html (50; 250 on Enterprise): a request that arrives while the counter
+    /// exceeds it is blocked with 503 QUERY_LIMIT_EXCEEDED.
+    /// </summary>
     public int BurstLimit
     {
         get => Volatile.Read(ref burstLimit);
         set => Volatile.Write(ref burstLimit, value);
     }
 
-    /// <summary>How much the counter drains per second; 0 turns the limit off.</summary>
+    /// <summary>Y of the same page (2; 5 on Enterprise): how much the counter drops once every second; 0 turns the limit off.</summary>
     public int DrainPerSecond
     {
         get => Volatile.Read(ref drainPerSecond);
