@@ -11,17 +11,8 @@ namespace BitrixRetailCrm.Tests.Simulators;
 [Parallelizable(ParallelScope.All)]
 public sealed class RetailCrmSimulatorTests
 {
-    private const string Key = "sim-retailcrm-key";
-
     private static Task<RetailCrmSimulator> StartAsync(RetailCrmSimulatorOptions? options = null) =>
         RetailCrmSimulator.StartAsync(options ?? new RetailCrmSimulatorOptions { RequestsPerSecondPerKey = 0 });
-
-    private static HttpClient ClientFor(RetailCrmSimulator simulator, string key = Key)
-    {
-        HttpClient client = new() { BaseAddress = new Uri(simulator.BaseUrl, "api/v5/") };
-        client.DefaultRequestHeaders.Add("X-API-KEY", key);
-        return client;
-    }
 
     private static string OrderJson(string externalId, string extra = "") =>
         $$$"""{"externalId":"{{{externalId}}}","firstName":"Мария","lastName":"Иванова","status":"new",{{{extra}}}"items":[{"productName":"Чайник электрический","initialPrice":2490,"quantity":1,"externalIds":[{"code":"bitrix","value":"0_348"}]}],"payments":[{"type":"cash","status":"not-paid","amount":2490}],"delivery":{"code":"courier","cost":300}}""";
@@ -55,7 +46,7 @@ public sealed class RetailCrmSimulatorTests
         (HttpStatusCode status, JsonObject body) = await client.GetAsync("reference/statuses?apiKey=x").ReadAsync();
         client.DefaultRequestHeaders.Remove("X-API-KEY");
         (HttpStatusCode queryStatus, _) = await client.GetAsync("reference/statuses?apiKey=nope").ReadAsync();
-        (HttpStatusCode goodQueryStatus, _) = await client.GetAsync($"reference/statuses?apiKey={Key}").ReadAsync();
+        (HttpStatusCode goodQueryStatus, _) = await client.GetAsync($"reference/statuses?apiKey={simulator.Options.ApiKey}").ReadAsync();
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), "the header wins over the query parameter");
         Assert.That(queryStatus, Is.EqualTo(HttpStatusCode.Forbidden));

@@ -2,12 +2,21 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using BitrixRetailCrm.LocalRunner;
+using BitrixRetailCrm.Simulators.RetailCrm;
 
 namespace BitrixRetailCrm.Tests.Simulators;
 
 /// <summary>Small HTTP helpers shared by the simulator tests.</summary>
 internal static class SimulatorHttp
 {
+    /// <summary>A client of the simulator's api/v5/ that sends the key as X-API-KEY (the account's own key by default).</summary>
+    public static HttpClient ClientFor(RetailCrmSimulator simulator, string? key = null)
+    {
+        HttpClient client = new() { BaseAddress = new Uri(simulator.BaseUrl, "api/v5/") };
+        client.DefaultRequestHeaders.Add("X-API-KEY", key ?? simulator.Options.ApiKey);
+        return client;
+    }
+
     public static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
         new(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
 

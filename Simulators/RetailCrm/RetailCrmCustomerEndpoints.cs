@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BitrixRetailCrm.Simulators.Common;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -9,10 +10,25 @@ internal sealed class RetailCrmCustomerEndpoints(RetailCrmState state)
 {
     public void Map(RouteGroupBuilder v5, Func<Func<RetailCrmCall, RetailCrmReply>, RequestDelegate> handle)
     {
+        v5.MapGet("customers", handle(List));
         v5.MapPost("customers/create", handle(Create));
         v5.MapPost("customers/upload", handle(Upload));
         v5.MapGet("customers/{externalId}", handle(Get));
         v5.MapPost("customers/{externalId}/edit", handle(Edit));
+    }
+
+    /// <summary>
+    /// GET customers: the entity filters, and the plain site parameter (a site the key may not see is refused, as for get),
+    /// full customer objects, oldest first.
+    /// </summary>
+    private RetailCrmReply List(RetailCrmCall call)
+    {
+        if (!call.TryReadPage(out int limit, out int page, out RetailCrmReply? refusal)
+            || !call.TryResolveSite(null, required: false, out string? site, out refusal))
+            return refusal!;
+        RetailCrmEntityFilter filter = new(call);
+        JsonObject[] matching = [.. state.AllCustomers().Where(c => filter.Matches(c) && (site is null || JsonValues.AsString(c["site"]) == site))];
+        return RetailCrmReply.Page("customers", matching, limit, page, c => c);
     }
 
     private RetailCrmReply Get(RetailCrmCall call)

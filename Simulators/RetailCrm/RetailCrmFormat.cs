@@ -54,6 +54,14 @@ internal static class RetailCrmFormat
         return body;
     }
 
+    public static JsonObject Pagination(int limit, int totalCount, int page) => new()
+    {
+        ["limit"] = limit,
+        ["totalCount"] = totalCount,
+        ["currentPage"] = page,
+        ["totalPageCount"] = (totalCount + limit - 1) / limit,
+    };
+
     public static JsonObject ErrorMap(IReadOnlyDictionary<string, string> errors)
     {
         JsonObject map = [];

@@ -67,15 +67,8 @@ internal sealed class RetailCrmOrderEndpoints(RetailCrmState state)
     {
         if (!call.TryReadPage(out int limit, out int page, out RetailCrmReply? refusal))
             return refusal!;
-        HashSet<string> ids = [.. call.Values("filter[ids]")];
-        HashSet<string> externalIds = [.. call.Values("filter[externalIds]")];
-        HashSet<string> sites = [.. call.Values("filter[sites]")];
-        JsonObject[] matching = state.AllOrders().Where(o =>
-            (ids.Count == 0 || ids.Contains(JsonValues.AsString(o["id"])!))
-            && (externalIds.Count == 0 || externalIds.Contains(JsonValues.AsString(o["externalId"]) ?? ""))
-            && (sites.Count == 0 || sites.Contains(JsonValues.AsString(o["site"])!))).ToArray();
-        JsonArray rows = [.. matching.Skip((page - 1) * limit).Take(limit).Select(RetailCrmFormat.WithPaymentsKeyedById)];
-        return RetailCrmReply.Ok(RetailCrmFormat.Success(("pagination", Pagination(limit, matching.Length, page)), ("orders", rows)));
+        RetailCrmEntityFilter filter = new(call);
+        return RetailCrmReply.Page("orders", [.. state.AllOrders().Where(filter.Matches)], limit, page, RetailCrmFormat.WithPaymentsKeyedById);
     }
 
     private RetailCrmReply History(RetailCrmCall call)
@@ -87,7 +80,7 @@ internal sealed class RetailCrmOrderEndpoints(RetailCrmState state)
         return RetailCrmReply.Ok(RetailCrmFormat.Success(
             ("generatedAt", RetailCrmFormat.DateTime(ShopClock.Now())),
             ("history", new JsonArray([.. entries])),
-            ("pagination", Pagination(limit, total, page))));
+            ("pagination", RetailCrmFormat.Pagination(limit, total, page))));
     }
 
     private RetailCrmReply Statuses(RetailCrmCall call)
@@ -148,14 +141,6 @@ internal sealed class RetailCrmOrderEndpoints(RetailCrmState state)
         refusal = RetailCrmReply.InvalidParameters($"children[{name}]", "This value is not valid.");
         return false;
     }
-
-    internal static JsonObject Pagination(int limit, int totalCount, int page) => new()
-    {
-        ["limit"] = limit,
-        ["totalCount"] = totalCount,
-        ["currentPage"] = page,
-        ["totalPageCount"] = (totalCount + limit - 1) / limit,
-    };
 
     private static RetailCrmReply NotLoaded(RetailCrmWriteResult result) =>
         RetailCrmReply.BadRequest("Order is not loaded", RetailCrmFormat.ErrorMap(result.Errors!));

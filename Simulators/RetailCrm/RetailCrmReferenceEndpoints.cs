@@ -30,9 +30,7 @@ internal sealed class RetailCrmReferenceEndpoints(RetailCrmSimulatorOptions opti
         if (!call.TryReadPage(out int limit, out int page, out RetailCrmReply? refusal))
             return refusal!;
         RetailCrmCustomField[] matching = [.. options.CustomFields.ToArray().Where(f => call.Param("filter[entity]") is not { } entity || f.Entity == entity)];
-        JsonArray rows = [.. matching.Skip((page - 1) * limit).Take(limit).Select(CustomField)];
-        return RetailCrmReply.Ok(RetailCrmFormat.Success(
-            ("pagination", RetailCrmOrderEndpoints.Pagination(limit, matching.Length, page)), ("customFields", rows)));
+        return RetailCrmReply.Page("customFields", matching, limit, page, CustomField);
     }
 
     private static JsonObject CustomField(RetailCrmCustomField field) => new()

@@ -12,4 +12,10 @@ internal sealed record RetailCrmReply(int StatusCode, JsonObject Body)
         BadRequest("Errors in the input parameters", new JsonObject { [field] = message });
 
     public static RetailCrmReply NotFound() => new(404, RetailCrmFormat.Error("Not found"));
+
+    /// <summary>One page of a list method: its rows under <paramref name="key"/> and the pagination block.</summary>
+    public static RetailCrmReply Page<T>(string key, IReadOnlyList<T> matching, int limit, int page, Func<T, JsonNode> render) =>
+        Ok(RetailCrmFormat.Success(
+            ("pagination", RetailCrmFormat.Pagination(limit, matching.Count, page)),
+            (key, new JsonArray([.. matching.Skip((page - 1) * limit).Take(limit).Select(render)]))));
 }

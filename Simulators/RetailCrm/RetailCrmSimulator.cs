@@ -62,6 +62,21 @@ public sealed class RetailCrmSimulator : IAsyncDisposable
 
     public JsonObject? FindCustomer(string externalId) => state.FindCustomer(externalId, byId: false, site: null);
 
+    /// <summary>
+    /// Stores a customer that exists before the run, in the shape RetailCRM keeps (externalId, firstName, lastName,
+    /// phones[{number}], address{…}, …), replacing one with the same externalId on that site. It is not a write:
+    /// <see cref="CustomerWrites"/> stays as it was.
+    /// </summary>
+    public void PutCustomer(JsonObject customer, string site)
+    {
+        if (!Options.Sites.Contains(site))
+            throw new ArgumentException($"Site \"{site}\" is not among the account's sites.", nameof(site));
+        state.PutCustomer(customer, site);
+    }
+
+    /// <summary>Successful creates (create, upload) and edits of that customer, so a test can tell it was not written twice.</summary>
+    public RetailCrmCustomerWrites CustomerWrites(string externalId) => state.CustomerWrites(externalId);
+
     /// <summary>Successful create, edit and upload writes of that order.</summary>
     public int OrderWriteCount(string externalId) => state.OrderWriteCount(externalId);
 

@@ -18,6 +18,7 @@ internal sealed class RetailCrmState
     private readonly Dictionary<(string Site, string ExternalId), int> customerIdsByExternalId = [];
     private readonly List<RetailCrmHistoryEntry> history = [];
     private readonly Dictionary<string, int> writesByExternalId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RetailCrmCustomerWrites> customerWritesByExternalId = new(StringComparer.Ordinal);
     // Distinct number ranges make a client that confuses CRM ids with externalIds fail loudly.
     private int nextOrderId = 7001;
     private int nextCustomerId = 4001;
@@ -42,11 +43,21 @@ internal sealed class RetailCrmState
         lock (gate) return writesByExternalId.GetValueOrDefault(externalId);
     }
 
+    public RetailCrmCustomerWrites CustomerWrites(string externalId)
+    {
+        lock (gate) return customerWritesByExternalId.GetValueOrDefault(externalId) ?? new RetailCrmCustomerWrites(0, 0);
+    }
+
     public string? StatusGroup(string? statusCode) => options.Statuses.Find(s => s.Code == statusCode)?.Group;
 
     public IReadOnlyList<JsonObject> AllOrders()
     {
         lock (gate) return orders.Values.Select(JsonValues.AsParsed).ToArray();
+    }
+
+    public IReadOnlyList<JsonObject> AllCustomers()
+    {
+        lock (gate) return customers.Values.Select(JsonValues.AsParsed).ToArray();
     }
 
     public JsonObject? FindOrder(string key, bool byId, string? site)
@@ -129,12 +140,20 @@ internal sealed class RetailCrmState
             string? externalId = JsonValues.AsString(input["externalId"]);
             if (externalId is not null && customerIdsByExternalId.ContainsKey((site, externalId)))
                 return RetailCrmWriteResult.Refused(RetailCrmWriteFailure.AlreadyExists);
-            JsonObject customer = BuildNewCustomer(input, site);
-            int id = JsonValues.AsInt(customer["id"])!.Value;
-            customers[id] = customer;
+            JsonObject customer = StoreCustomer(input, site, nextCustomerId++);
             if (externalId is not null)
-                customerIdsByExternalId[(site, externalId)] = id;
+                CountCustomerWrite(externalId, w => w with { Creates = w.Creates + 1 });
             return RetailCrmWriteResult.Written(customer.DeepClone().AsObject());
+        }
+    }
+
+    /// <summary>A customer that was in the account before: stored (replacing one with its externalId on the site), not counted as a write.</summary>
+    public void PutCustomer(JsonObject input, string site)
+    {
+        lock (gate)
+        {
+            string? externalId = JsonValues.AsString(input["externalId"]);
+            StoreCustomer(input, site, externalId is not null && customerIdsByExternalId.TryGetValue((site, externalId), out int id) ? id : nextCustomerId++);
         }
     }
 
@@ -156,6 +175,8 @@ internal sealed class RetailCrmState
             editable.Remove("site");
             JsonValues.MergeInto(customer, editable);
             ReindexExternalId(customerIdsByExternalId, customerSite, oldExternalId, newExternalId, JsonValues.AsInt(customer["id"])!.Value);
+            if (JsonValues.AsString(customer["externalId"]) is { } externalId)
+                CountCustomerWrite(externalId, w => w with { Edits = w.Edits + 1 });
             return RetailCrmWriteResult.Written(customer.DeepClone().AsObject());
         }
     }
@@ -324,9 +345,17 @@ internal sealed class RetailCrmState
         order["totalSumm"] = Math.Round(summ + delivery - discount, 2);
     }
 
-    private JsonObject BuildNewCustomer(JsonObject input, string site)
+    private JsonObject StoreCustomer(JsonObject input, string site, int id)
     {
-        int id = nextCustomerId++;
+        JsonObject customer = BuildCustomer(input, site, id);
+        customers[id] = customer;
+        if (JsonValues.AsString(input["externalId"]) is { } externalId)
+            customerIdsByExternalId[(site, externalId)] = id;
+        return customer;
+    }
+
+    private static JsonObject BuildCustomer(JsonObject input, string site, int id)
+    {
         JsonObject customer = new()
         {
             ["type"] = "customer",
@@ -366,6 +395,9 @@ internal sealed class RetailCrmState
         history.Add(new RetailCrmHistoryEntry(nextHistoryId++, ShopClock.Now(), apiKey, userId, created, oldStatus,
             JsonValues.AsString(order["status"])!, JsonValues.AsInt(order["id"])!.Value, JsonValues.AsString(order["externalId"]), snapshot));
     }
+
+    private void CountCustomerWrite(string externalId, Func<RetailCrmCustomerWrites, RetailCrmCustomerWrites> add) =>
+        customerWritesByExternalId[externalId] = add(customerWritesByExternalId.GetValueOrDefault(externalId) ?? new RetailCrmCustomerWrites(0, 0));
 
     private void CountWrite(string? externalId)
     {

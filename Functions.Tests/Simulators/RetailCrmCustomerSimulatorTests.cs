@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using BitrixRetailCrm.Simulators.RetailCrm;
+using NUnit.Framework;
+using static BitrixRetailCrm.Tests.Simulators.SimulatorHttp;
+
+namespace BitrixRetailCrm.Tests.Simulators;
+
+/// <summary>Customers as real traffic meets them: the list with its filters, seeded customers, write counts.</summary>
+[Parallelizable(ParallelScope.All)]
+public sealed class RetailCrmCustomerSimulatorTests
+{
+    private static async Task<RetailCrmSimulator> StartAsync()
+    {
+        RetailCrmSimulatorOptions options = new() { RequestsPerSecondPerKey = 0 };
+        options.Sites.Add("shop2");
+        return await RetailCrmSimulator.StartAsync(options);
+    }
+
+    private static JsonObject Customer(string externalId, string firstName) => new()
+    {
+        ["externalId"] = externalId,
+        ["firstName"] = firstName,
+        ["lastName"] = "Иванова",
+        ["patronymic"] = "Сергеевна",
+        ["email"] = $"buyer{externalId}@example.ru",
+        ["phones"] = new JsonArray(new JsonObject { ["number"] = "+7 (912) 345-67-89" }),
+        ["address"] = new JsonObject { ["index"] = "125009", ["text"] = "125009, г. Москва, ул. Тверская, д. 7, кв. 12" },
+    };
+
+    private static Task<(HttpStatusCode Status, JsonObject Body)> UploadAsync(HttpClient client, params string[] externalIds) =>
+        client.PostAsync("customers/upload", Form(
+            ("customers", new JsonArray([.. externalIds.Select(id => Customer(id, "Мария"))]).ToJsonString()), ("site", "shop"))).ReadAsync();
+
+    private static IEnumerable<string?> ExternalIds(JsonNode? list, string field = "externalId") =>
+        list!.AsArray().Select(c => (string?)c![field]);
+
+    [Test]
+    public async Task List_finds_exactly_the_requested_externalIds_on_the_requested_site()
+    {
+        await using RetailCrmSimulator simulator = await StartAsync();
+        using HttpClient client = ClientFor(simulator);
+        foreach (string id in new[] { "57", "64", "71" })
+            simulator.PutCustomer(Customer(id, "Мария"), "shop");
+        simulator.PutCustomer(Customer("57", "Ольга"), "shop2");
+
+        (HttpStatusCode status, JsonObject body) = await client.GetAsync(
+            "customers?filter[externalIds][]=57&filter[externalIds][]=64&filter[externalIds][]=404&filter[sites][]=shop").ReadAsync();
+        (_, JsonObject bySite) = await client.GetAsync("customers?site=shop2&filter[externalIds][]=57").ReadAsync();
+        (_, JsonObject indexed) = await client.GetAsync("customers?filter[externalIds][0]=71&filter[externalIds][1]=57").ReadAsync();
+        string firstId = body["customers"]![0]!["id"]!.ToJsonString();
+        (_, JsonObject byId) = await client.GetAsync($"customers?filter[ids][]={firstId}").ReadAsync();
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(body["customers"]!.AsArray().Select(c => ((string?)c!["externalId"], (string?)c["site"])),
+            Is.EqualTo(new[] { ("57", "shop"), ("64", "shop") }));
+        Assert.That(body["pagination"]!.ToJsonString(), Is.EqualTo("""{"limit":20,"totalCount":2,"currentPage":1,"totalPageCount":1}"""));
+        JsonObject first = body["customers"]![0]!.AsObject();
+        Assert.That((string?)first["patronymic"], Is.EqualTo("Сергеевна"));
+        Assert.That((string?)first["phones"]![0]!["number"], Is.EqualTo("+7 (912) 345-67-89"));
+        Assert.That((string?)first["address"]!["index"], Is.EqualTo("125009"));
+        Assert.That(first["createdAt"], Is.Not.Null);
+        Assert.That(bySite["customers"]!.AsArray().Select(c => (string?)c!["firstName"]), Is.EqualTo(new[] { "Ольга" }));
+        Assert.That(ExternalIds(indexed["customers"]), Is.EqualTo(new[] { "57", "71", "57" }), "both sites, oldest first");
+        Assert.That(ExternalIds(byId["customers"]), Is.EqualTo(new[] { "57" }));
+    }
+
+    [Test]
+    public async Task List_pages_by_20_50_or_100_and_refuses_other_limits_and_unknown_sites()
+    {
+        await using RetailCrmSimulator simulator = await StartAsync();
+        using HttpClient client = ClientFor(simulator);
+        foreach (int id in Enumerable.Range(1, 25))
+            simulator.PutCustomer(Customer(id.ToString(), "Мария"), "shop");
+
+        (_, JsonObject second) = await client.GetAsync("customers?limit=20&page=2").ReadAsync();
+        (HttpStatusCode badLimit, JsonObject refusal) = await client.GetAsync("customers?limit=10").ReadAsync();
+        (HttpStatusCode badSite, _) = await client.GetAsync("customers?site=moysklad").ReadAsync();
+
+        Assert.That(ExternalIds(second["customers"]), Is.EqualTo(new[] { "21", "22", "23", "24", "25" }));
+        Assert.That((int?)second["pagination"]!["totalPageCount"], Is.EqualTo(2));
+        Assert.That(badLimit, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((string?)refusal["errorMsg"], Is.EqualTo("Errors in the input parameters"));
+        Assert.That(badSite, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [Test]
+    public async Task Seeded_customers_are_not_writes_and_creates_and_edits_are_counted_per_externalId()
+    {
+        await using RetailCrmSimulator simulator = await StartAsync();
+        using HttpClient client = ClientFor(simulator);
+        simulator.PutCustomer(Customer("57", "Мария"), "shop");
+
+        RetailCrmCustomerWrites seeded = simulator.CustomerWrites("57");
+        await client.PostAsync("customers/57/edit", Form(("customer", """{"firstName":"Маша"}"""), ("site", "shop"))).ReadAsync();
+        await UploadAsync(client, "57", "64");
+        await client.PostAsync("customers/create", Form(("customer", """{"externalId":"71"}"""), ("site", "shop"))).ReadAsync();
+
+        Assert.That(seeded, Is.EqualTo(new RetailCrmCustomerWrites(0, 0)));
+        Assert.That(simulator.CustomerWrites("57"), Is.EqualTo(new RetailCrmCustomerWrites(Creates: 0, Edits: 1)), "the refused upload wrote nothing");
+        Assert.That(simulator.CustomerWrites("64"), Is.EqualTo(new RetailCrmCustomerWrites(Creates: 1, Edits: 0)));
+        Assert.That(simulator.CustomerWrites("71").Total, Is.EqualTo(1));
+        Assert.That((string?)simulator.FindCustomer("57")!["firstName"], Is.EqualTo("Маша"));
+    }
+}
