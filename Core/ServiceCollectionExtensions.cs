@@ -68,7 +68,7 @@ public static class ServiceCollectionExtensions
             {
                 var o = sp.GetRequiredService<IOptions<BitrixOptions>>().Value;
                 // Bitrix reads and status writes are idempotent, so every method may be retried.
-                return new ResilientHttpClients.Policy(ResilientHttpClients.TokenBucket(o.Burst, o.RequestsPerSecond),
+                return new ResilientHttpClients.Policy(ResilientHttpClients.LeakyBucket(o.Burst, o.RequestsPerSecond),
                     TimeSpan.FromSeconds(o.AttemptTimeoutSeconds), RetryUnsafeMethods: true);
             })
             .ConfigureHttpClient((sp, c) =>

@@ -114,27 +114,39 @@ public static class ResilientHttpClients
         return method == HttpMethod.Get || method == HttpMethod.Head;
     }
 
-    public static RateLimiter SlidingWindow(double requestsPerSecond) =>
-        requestsPerSecond >= 1
-            ? new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
-            {
-                PermitLimit = (int)Math.Floor(requestsPerSecond),
-                Window = TimeSpan.FromSeconds(1),
-                SegmentsPerWindow = 10,
-                QueueLimit = 100_000,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            })
-            : TokenBucket(1, requestsPerSecond);
+    /// <summary>
+    /// How long after the limiter lets a request through it may still reach the service (connection, thread pool); the
+    /// window is widened by this so that the service, which counts arrivals, never sees more than its limit.
+    /// </summary>
+    public static readonly TimeSpan ArrivalMargin = TimeSpan.FromMilliseconds(100);
 
-    public static RateLimiter TokenBucket(int burst, double drainPerSecond)
+    /// <summary>
+    /// A per-second limit counted as the service counts it (RetailCRM: every request of the key in any second, retries
+    /// included, retailcrm/api-client-go rate.go): at most ⌊rps⌋ requests in any window of ⌊rps⌋/rps seconds plus
+    /// <see cref="ArrivalMargin"/>.
+    /// </summary>
+    public static RateLimiter SlidingWindow(double requestsPerSecond)
     {
+        var permits = Math.Max(1, (int)Math.Floor(requestsPerSecond));
+        return new SlidingLogRateLimiter(permits, TimeSpan.FromSeconds(permits / requestsPerSecond) + ArrivalMargin);
+    }
+
+    /// <summary>
+    /// Bitrix's per-portal leaky bucket: every request adds one to a counter that drains by <paramref name="drainPerSecond"/>
+    /// once per second, and a request that finds it at <paramref name="burst"/> is refused (Bitrix24 REST docs,
+    /// settings/performance/limits.md). A token bucket of the same rate never gets ahead of that counter when it is
+    /// smaller by what the counter may not have drained yet (it may drain in whole-second steps, and a request arrives up
+    /// to <see cref="ArrivalMargin"/> after it is let through) and by one for the token its timer may add early.
+    /// </summary>
+    public static RateLimiter LeakyBucket(int burst, double drainPerSecond)
+    {
+        var undrained = (int)Math.Ceiling(drainPerSecond * (1 + ArrivalMargin.TotalSeconds));
         // Replenish one token at a time so a drained bucket refills at the documented rate, not in bursts.
-        var period = TimeSpan.FromSeconds(1 / drainPerSecond);
         return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
-            TokenLimit = burst,
+            TokenLimit = Math.Max(1, burst - undrained - 1),
             TokensPerPeriod = 1,
-            ReplenishmentPeriod = period,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1 / drainPerSecond),
             QueueLimit = 100_000,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
