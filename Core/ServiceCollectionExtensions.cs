@@ -35,6 +35,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OrderQueue>();
         services.AddSingleton<MappingStore>();
         services.AddSingleton<OrderStateStore>();
+        services.AddSingleton<CustomerStateStore>();
+        services.AddSingleton<CustomerWriter>();
         services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<BitrixClient>();
         services.AddSingleton<RetailCrmClient>();

@@ -27,6 +27,37 @@ public sealed class RetailCrmClient(IHttpClientFactory httpClientFactory,
     public Task<JsonObject?> GetCustomerAsync(string externalId, string site, CancellationToken ct) =>
         GetEntityAsync("customers", "customer", externalId, "externalId", site, ct);
 
+    /// <summary>Most externalIds one customers list request filters by: a page holds up to 100 customers.</summary>
+    public const int MaxCustomersPerList = 100;
+
+    /// <summary>
+    /// Which of these customers the site has, with what RetailCRM holds for each, from one <c>GET customers</c> request
+    /// filtered by externalId and site (retailcrm/api-client-go <c>CustomersFilter.ExternalIds</c>, <c>Sites</c>).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, JsonObject>> ListCustomersAsync(IReadOnlyCollection<string> externalIds,
+        string site, CancellationToken ct)
+    {
+        const string operation = "customers/list";
+        if (externalIds.Count is 0 or > MaxCustomersPerList)
+            throw new ArgumentOutOfRangeException(nameof(externalIds), $"1 to {MaxCustomersPerList} customers per list request");
+        using var flurl = new FlurlClient(httpClientFactory.CreateClient(HttpClientName));
+        var (status, body) = await FlurlCalls.SendAsync("RetailCRM", operation, () => flurl
+            .Request("customers")
+            .SetQueryParam("filter[externalIds][]", externalIds)
+            .SetQueryParam("filter[sites][]", site)
+            .SetQueryParam("limit", MaxCustomersPerList)
+            .AllowAnyHttpStatus()
+            .GetAsync(cancellationToken: ct));
+        var response = RetailCrmResponse.Parse(status, body);
+        if (!response.Success) throw new RetailCrmException(operation, response);
+        var wanted = externalIds.ToHashSet();
+        var found = new Dictionary<string, JsonObject>();
+        foreach (var customer in (response.Body?["customers"] as JsonArray)?.OfType<JsonObject>() ?? [])
+            if (customer["externalId"]?.ToString() is { } externalId && wanted.Contains(externalId))
+                found[externalId] = customer;
+        return found;
+    }
+
     /// <summary>One page of orders/history after <paramref name="sinceId"/>, or from <paramref name="startDate"/> on the first run.</summary>
     public async Task<string> GetOrderHistoryAsync(long? sinceId, string? startDate, int limit, CancellationToken ct)
     {

@@ -92,39 +92,8 @@ public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions
         return entities;
     }
 
-    /// <summary>
-    /// The Table service allows at most 15 comparisons in one $filter (Azurite does not check): the partition plus 14
-    /// row keys per query.
-    /// </summary>
-    private const int RowKeysPerQuery = 14;
-
-    /// <summary>
-    /// The orders' rows with a query per <see cref="RowKeysPerQuery"/> orders, run at once, and the storage service's
-    /// time of the earliest answer (so a lease is never taken as expired early).
-    /// </summary>
-    private static async Task<(Dictionary<string, TableEntity> Rows, DateTimeOffset Now)> ReadAsync(TableClient table,
-        IReadOnlyCollection<string> orderIds, CancellationToken ct)
-    {
-        var answers = await Task.WhenAll(orderIds.Distinct().Chunk(RowKeysPerQuery).Select(ids => QueryAsync(table, ids, ct)));
-        var rows = answers.SelectMany(a => a.Rows).ToDictionary(r => r.RowKey);
-        var now = answers.Select(a => a.Date).Where(d => d is not null).Min();
-        return (rows, now ?? DateTimeOffset.UtcNow);
-    }
-
-    private static async Task<(List<TableEntity> Rows, DateTimeOffset? Date)> QueryAsync(TableClient table, string[] orderIds,
-        CancellationToken ct)
-    {
-        var keys = string.Join(" or ", orderIds.Select(id => TableClient.CreateQueryFilter($"RowKey eq {id}")));
-        var filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {Partition}")} and ({keys})";
-        var rows = new List<TableEntity>();
-        DateTimeOffset? date = null;
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, cancellationToken: ct).AsPages())
-        {
-            date ??= page.GetRawResponse().Headers.Date;
-            rows.AddRange(page.Values);
-        }
-        return (rows, date);
-    }
+    private static Task<(Dictionary<string, TableEntity> Rows, DateTimeOffset Now)> ReadAsync(TableClient table,
+        IReadOnlyCollection<string> orderIds, CancellationToken ct) => TableRows.ReadAsync(table, Partition, orderIds, ct);
 
     /// <summary>
     /// Records the pushes and gives back the other leases of a batch in one transaction. False when the transaction

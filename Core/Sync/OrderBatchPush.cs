@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -27,6 +26,7 @@ internal sealed class OrderBatchPush(
     MappingStore mappings,
     OrderStateStore states,
     StatusStateStore statusStates,
+    CustomerWriter customers,
     IOptions<SyncOptions> sync,
     IOptions<RetailCrmOptions> retailCrm,
     TimeProvider clock,
@@ -34,7 +34,6 @@ internal sealed class OrderBatchPush(
 {
     /// <summary>Outlasts the batch, whose work is cancelled at the push deadline, by the time that cancellation takes.</summary>
     private readonly TimeSpan _leaseDuration = sync.Value.PushDeadline + TimeSpan.FromSeconds(15);
-    private const int MaxCachedCustomers = 10_000;
 
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly Lazy<OrderMappingOptions> _mappingOptions = new(() => new OrderMappingOptions
@@ -42,15 +41,6 @@ internal sealed class OrderBatchPush(
         NumberTemplate = sync.Value.OrderNumberTemplate,
         CrmTimeZone = TimeZoneInfo.FindSystemTimeZoneById(retailCrm.Value.TimeZone),
     });
-
-    /// <summary>
-    /// Customers this process has written (or is writing), by site and externalId, with the hash of what was sent. Many
-    /// orders share a customer; an equal hash means the customer in RetailCRM already has this content, so no write.
-    /// An in-flight entry is awaited rather than written twice; a failed write is forgotten.
-    /// </summary>
-    private readonly ConcurrentDictionary<string, CustomerWrite> _customers = new();
-
-    private sealed record CustomerWrite(string Hash, Task Written);
 
     private sealed class Work(OrderMessage message)
     {
@@ -187,91 +177,18 @@ internal sealed class OrderBatchPush(
 
     // ---- customers ----------------------------------------------------------------------------------------------
 
+    /// <summary>
+    /// The customers whose content changed in these orders since each order's last push. An order whose own customer
+    /// content did not change never writes its customer, so an old order saved again cannot revert details a newer
+    /// order brought.
+    /// </summary>
     private async Task WriteCustomersAsync(List<Work> work, CancellationToken ct)
     {
         if (work.Count == 0) return;
-        var owned = new Dictionary<string, (CrmCustomer Customer, string Site, TaskCompletionSource Done)>();
-        var waits = new List<(Work Work, Task Written)>();
+        var results = await customers.WriteAsync(work.Select(w =>
+            new CustomerWriter.Wanted(w.Mapped!.Site, w.Mapped.Customer!, w.CustomerHash!, w.DateUpdate)).ToList(), ct);
         foreach (var w in work)
-        {
-            var key = $"{w.Mapped!.Site}\n{w.Mapped.Customer!.ExternalId}";
-            while (true)
-            {
-                if (_customers.TryGetValue(key, out var existing) && existing.Hash == w.CustomerHash)
-                {
-                    waits.Add((w, existing.Written));
-                    break;
-                }
-                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                var entry = new CustomerWrite(w.CustomerHash!, done.Task);
-                var added = existing is null ? _customers.TryAdd(key, entry) : _customers.TryUpdate(key, entry, existing);
-                if (!added) continue;
-                owned[key] = (w.Mapped.Customer, w.Mapped.Site, done);
-                waits.Add((w, done.Task));
-                break;
-            }
-        }
-        if (_customers.Count > MaxCachedCustomers)
-            foreach (var (key, entry) in _customers)
-                if (entry.Written.IsCompleted && !owned.ContainsKey(key)) _customers.TryRemove(KeyValuePair.Create(key, entry));
-
-        var chunks = owned.GroupBy(o => o.Value.Site).SelectMany(site => site.Chunk(RetailCrmClient.MaxUploadBatch)
-            .Select(chunk => (Site: site.Key, Items: chunk)));
-        await Task.WhenAll(chunks.Select(chunk => UploadCustomersAsync(chunk.Site, chunk.Items, ct)));
-
-        foreach (var (w, written) in waits)
-        {
-            try { await written; }
-            catch (Exception ex) { w.Error = ex; }
-        }
-    }
-
-    private async Task UploadCustomersAsync(string site,
-        KeyValuePair<string, (CrmCustomer Customer, string Site, TaskCompletionSource Done)>[] items, CancellationToken ct)
-    {
-        UploadResult? result = null;
-        Exception? whole = null;
-        try
-        {
-            result = await crm.UploadCustomersAsync(items.Select(i => i.Value.Customer).ToList(), site, ct);
-        }
-        catch (Exception ex)
-        {
-            whole = ex;
-        }
-        await Task.WhenAll(items.Select(async item =>
-        {
-            var (key, (customer, _, done)) = item;
-            try
-            {
-                if (whole is not null)
-                {
-                    // A refusal of the whole request (not a rate limit or an outage): write this customer alone.
-                    if (whole is ExternalCallException { IsTransient: false }) await UpsertCustomerAsync(customer, site, ct);
-                    else throw whole;
-                }
-                else if (result!.Failed.TryGetValue(customer.ExternalId, out var failure))
-                {
-                    if (failure.AlreadyExists) await crm.EditCustomerAsync(customer, site, ct);
-                    else await UpsertCustomerAsync(customer, site, ct); // alone, to get its own error
-                }
-                done.TrySetResult();
-            }
-            catch (Exception ex)
-            {
-                if (_customers.TryGetValue(key, out var entry) && entry.Written == done.Task)
-                    _customers.TryRemove(KeyValuePair.Create(key, entry));
-                done.TrySetException(ex);
-            }
-        }));
-    }
-
-    private async Task UpsertCustomerAsync(CrmCustomer customer, string site, CancellationToken ct)
-    {
-        if (await crm.GetCustomerAsync(customer.ExternalId, site, ct) is not null)
-            await crm.EditCustomerAsync(customer, site, ct);
-        else
-            await crm.CreateCustomerAsync(customer, site, ct);
+            if (results.GetValueOrDefault((w.Mapped!.Site, w.Mapped.Customer!.ExternalId)) is { } error) w.Error = error;
     }
 
     // ---- orders -------------------------------------------------------------------------------------------------

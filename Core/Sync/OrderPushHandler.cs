@@ -37,6 +37,7 @@ public sealed class OrderPushHandler : IDisposable
         MappingStore mappings,
         OrderStateStore states,
         StatusStateStore statusStates,
+        CustomerWriter customers,
         QueueFailures failures,
         SyncMetrics metrics,
         IOptions<SyncOptions> sync,
@@ -47,7 +48,7 @@ public sealed class OrderPushHandler : IDisposable
         _failures = failures;
         _metrics = metrics;
         _clock = clock;
-        var push = new OrderBatchPush(bitrix, crm, mappings, states, statusStates, sync, retailCrm, clock, log);
+        var push = new OrderBatchPush(bitrix, crm, mappings, states, statusStates, customers, sync, retailCrm, clock, log);
         var o = sync.Value;
         _batcher = new PushBatcher(push.PushAsync,
             new PushBatchLimits(o.PushBatchSize, o.PushBatchWindow, o.MaxConcurrentPushBatches, o.PushDeadline), clock,

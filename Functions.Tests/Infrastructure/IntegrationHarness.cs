@@ -27,8 +27,10 @@ public sealed class IntegrationHarness : IAsyncDisposable
     public const string WebhookSecret = "test-webhook-secret-9876543210";
 
     private IntegrationHarness(BitrixSimulator bitrix, RetailCrmSimulator crm, WebApplication runner, Uri runnerUrl,
-        string queueName, string storage, CapturedLogs logs)
+        string queueName, string storage, CapturedLogs logs, Dictionary<string, string?> settings, bool startQueueListener)
     {
+        _settings = settings;
+        _startQueueListener = startQueueListener;
         Bitrix = bitrix;
         Crm = crm;
         Runner = runner;
@@ -41,11 +43,13 @@ public sealed class IntegrationHarness : IAsyncDisposable
     }
 
     private readonly string _storage;
+    private readonly Dictionary<string, string?> _settings;
+    private readonly bool _startQueueListener;
 
     public BitrixSimulator Bitrix { get; }
     public RetailCrmSimulator Crm { get; }
-    public WebApplication Runner { get; }
-    public Uri RunnerUrl { get; }
+    public WebApplication Runner { get; private set; }
+    public Uri RunnerUrl { get; private set; }
     public string QueueName { get; }
     public QueueClient Queue { get; }
     public QueueClient PoisonQueue { get; }
@@ -89,6 +93,15 @@ public sealed class IntegrationHarness : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
 
         var logs = new CapturedLogs();
+        var (runner, url) = await StartRunnerAsync(values, logs, startQueueListener);
+        var harness = new IntegrationHarness(bitrix, crm, runner, url, queueName, storage, logs, values, startQueueListener);
+        bitrix.Options.OutgoingWebhookUrl = harness.HookUrl; // our own Bitrix writes echo back as real events
+        return harness;
+    }
+
+    private static async Task<(WebApplication Runner, Uri Url)> StartRunnerAsync(Dictionary<string, string?> values, CapturedLogs logs,
+        bool startQueueListener)
+    {
         var runner = LocalRunnerApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(values);
@@ -97,9 +110,16 @@ public sealed class IntegrationHarness : IAsyncDisposable
         });
         await runner.StartAsync();
         var address = runner.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        var harness = new IntegrationHarness(bitrix, crm, runner, new Uri(address + "/"), queueName, storage, logs);
-        bitrix.Options.OutgoingWebhookUrl = harness.HookUrl; // our own Bitrix writes echo back as real events
-        return harness;
+        return (runner, new Uri(address + "/"));
+    }
+
+    /// <summary>Stops the runner and starts a new one on the same storage, as a new instance or a restart would.</summary>
+    public async Task RestartRunnerAsync()
+    {
+        await Runner.StopAsync();
+        await Runner.DisposeAsync();
+        (Runner, RunnerUrl) = await StartRunnerAsync(_settings, Logs, _startQueueListener);
+        Bitrix.Options.OutgoingWebhookUrl = HookUrl;
     }
 
     public Uri CrmWebhookUrl => new(RunnerUrl, $"api/retailcrm/order-changed?code={FunctionKey}&secret={WebhookSecret}");
