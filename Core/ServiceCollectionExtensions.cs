@@ -54,6 +54,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CrmWebhookHandler>();
         services.AddSingleton<HistoryPoller>();
         services.AddSingleton<OrderReconciler>();
+        services.AddSingleton<AbandonedPushRecovery>();
 
         AddBitrixHttpClient(services);
         AddRetailCrmHttpClient(services);

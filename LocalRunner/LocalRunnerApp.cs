@@ -32,11 +32,13 @@ public static class LocalRunnerApp
             .Validate(o => o.AdminKey != o.FunctionKey, "LocalRunner:AdminKey must differ from LocalRunner:FunctionKey")
             .ValidateOnStart();
         builder.Host.ConfigureWebJobs(webJobs => webJobs.AddAzureStorageQueues());
-        // Twins of Functions/HistoryPollFunction and ReconcileOrdersFunction: intervals instead of NCRONTAB schedules.
+        // Twins of Functions/HistoryPollFunction, ReconcileOrdersFunction and RecoverAbandonedPushesFunction: intervals instead of NCRONTAB schedules.
         builder.Services.AddIntervalTimer("History poll", sp => sp.GetRequiredService<IOptions<StatusSyncOptions>>().Value.HistoryPollInterval,
             (sp, ct) => sp.GetRequiredService<HistoryPoller>().RunAsync(ct));
         builder.Services.AddIntervalTimer("Reconciliation", sp => sp.GetRequiredService<IOptions<ReconcileOptions>>().Value.Interval,
             (sp, ct) => sp.GetRequiredService<OrderReconciler>().RunAsync(ct));
+        builder.Services.AddIntervalTimer("Push recovery", sp => sp.GetRequiredService<IOptions<ReconcileOptions>>().Value.RecoveryInterval,
+            (sp, ct) => sp.GetRequiredService<AbandonedPushRecovery>().RunAsync(ct));
         builder.Services.AddCatalogTimers();
         builder.Services.RemoveAll<ITypeLocator>();
         builder.Services.AddSingleton<ITypeLocator>(new JobTypes(typeof(QueueJobs)));

@@ -51,6 +51,9 @@ param historyPollSchedule string = '0 */1 * * * *'
 @description('NCRONTAB of the order reconciliation that recovers lost Bitrix hooks (ReconcileSchedule).')
 param reconcileSchedule string = '0 */5 * * * *'
 
+@description('NCRONTAB of the check that queues again the orders of a push whose instance died (RecoverySchedule).')
+param recoverySchedule string = '*/30 * * * * *'
+
 @description('Bitrix site ids (LID) orders come from, comma-separated, for the reference-data check (ReferenceData__BitrixSites).')
 param bitrixSites string = ''
 
@@ -262,6 +265,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     StatusQueueName: statusQueueName
     HistoryPollSchedule: historyPollSchedule
     ReconcileSchedule: reconcileSchedule
+    RecoverySchedule: recoverySchedule
 
     Bitrix__WebhookUrl: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.secretUris.bitrixWebhookUrl})'
     Bitrix__ApplicationToken: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.secretUris.bitrixApplicationToken})'
@@ -307,6 +311,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Reconcile__Overlap: '00:01:00'
     Reconcile__MaxPagesPerRun: '20'
     Reconcile__Interval: '00:05:00' // local runner only
+    Reconcile__RecoveryInterval: '00:00:30' // local runner only
 
     ReferenceData__BitrixSites: bitrixSites
 

@@ -118,6 +118,12 @@ public sealed class TriggerOptions
 
     /// <summary>NCRONTAB of the order reconciliation (Functions timer); the local runner runs every Reconcile:Interval.</summary>
     [Required] public string ReconcileSchedule { get; set; } = "0 */5 * * * *";
+
+    /// <summary>
+    /// NCRONTAB of the check for pushes whose instance died (one table query; the local runner runs every
+    /// Reconcile:RecoveryInterval). A crash costs the order lease (push deadline + 15 s) plus up to this interval.
+    /// </summary>
+    [Required] public string RecoverySchedule { get; set; } = "*/30 * * * * *";
 }
 
 public sealed class StatusSyncOptions
@@ -157,4 +163,7 @@ public sealed class ReconcileOptions
 
     /// <summary>Local runner only: its reconciliation interval (the Functions app uses ReconcileSchedule).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Local runner only: how often it looks for pushes whose instance died (the Functions app uses RecoverySchedule).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -49,47 +49,109 @@ public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions
     /// <summary>
     /// Takes the leases of a batch of orders with a few queries and one entity-group transaction (the rows share a
     /// partition), instead of a read and a write per order. Orders another instance holds, or takes meanwhile, are
-    /// left out of the answer.
+    /// left out of the answer. Each lease also gets a marker row in the same transaction (see
+    /// <see cref="GetAbandonedAsync"/>), so that the orders of an instance that dies mid-push are found without
+    /// scanning every order.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, OrderPushState>> AcquireAsync(IReadOnlyCollection<string> orderIds, string owner,
-        TimeSpan duration, CancellationToken ct)
+    /// <param name="orders">Order id → Bitrix site id (the marker keeps it, to queue the order again).</param>
+    public async Task<IReadOnlyDictionary<string, OrderPushState>> AcquireAsync(IReadOnlyDictionary<string, string> orders,
+        string owner, TimeSpan duration, CancellationToken ct)
     {
         var table = await TableAsync(ct);
-        var (rows, now) = await ReadAsync(table, orderIds, ct);
-        var free = new List<TableEntity>();
-        foreach (var id in orderIds.Distinct())
+        var (rows, now) = await ReadAsync(table, orders.Keys.ToList(), ct);
+        var free = new List<(TableEntity Order, TableEntity Marker)>();
+        foreach (var (id, site) in orders)
         {
             var entity = rows.GetValueOrDefault(id) ?? new TableEntity(Partition, id);
             if (entity.GetDateTimeOffset("LeaseUntil") > now && entity.GetString("LeaseOwner") != owner) continue;
             entity["LeaseUntil"] = now + duration;
             entity["LeaseOwner"] = owner;
-            free.Add(entity);
+            free.Add((entity, new TableEntity(Partition, MarkerKey(id))
+            {
+                ["SiteId"] = site,
+                ["LeaseOwner"] = owner,
+                ["LeasedAt"] = now,
+                ["LeaseUntil"] = now + duration,
+            }));
         }
         var leased = await TakeAsync(table, free, ct);
         return leased.ToDictionary(e => e.RowKey, ToState);
     }
 
     /// <summary>Writes the leases; an order whose row changed since the read drops out and the rest are tried again.</summary>
-    private static async Task<List<TableEntity>> TakeAsync(TableClient table, List<TableEntity> entities, CancellationToken ct)
+    private static async Task<List<TableEntity>> TakeAsync(TableClient table, List<(TableEntity Order, TableEntity Marker)> leases,
+        CancellationToken ct)
     {
-        while (entities.Count > 0)
+        while (leases.Count > 0)
         {
             try
             {
-                var response = await table.SubmitTransactionAsync(entities.Select(e => e.ETag == default
-                    ? new TableTransactionAction(TableTransactionActionType.Add, e)
-                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, e, e.ETag)), ct);
-                for (var i = 0; i < entities.Count; i++) entities[i].ETag = response.Value[i].Headers.ETag ?? default;
-                return entities;
+                var response = await table.SubmitTransactionAsync(leases.SelectMany(l => new[]
+                {
+                    l.Order.ETag == default
+                        ? new TableTransactionAction(TableTransactionActionType.Add, l.Order)
+                        : new TableTransactionAction(TableTransactionActionType.UpdateReplace, l.Order, l.Order.ETag),
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, l.Marker),
+                }), ct);
+                for (var i = 0; i < leases.Count; i++) leases[i].Order.ETag = response.Value[2 * i].Headers.ETag ?? default;
+                return leases.Select(l => l.Order).ToList();
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
             {
-                if (ex.FailedTransactionActionIndex is { } failed) entities.RemoveAt(failed);
-                else if (entities.Count == 1) return [];
-                else return (await Task.WhenAll(entities.Select(e => TakeAsync(table, [e], ct)))).SelectMany(e => e).ToList();
+                if (ex.FailedTransactionActionIndex is { } failed) leases.RemoveAt(failed / 2);
+                else if (leases.Count == 1) return [];
+                else return (await Task.WhenAll(leases.Select(l => TakeAsync(table, [l], ct)))).SelectMany(e => e).ToList();
             }
         }
-        return entities;
+        return [];
+    }
+
+    /// <summary>Markers sort after every order id (digits) and before "~lease~~", so one range query finds them all.</summary>
+    private const string MarkerPrefix = "~lease~";
+
+    private static string MarkerKey(string orderId) => MarkerPrefix + orderId;
+
+    /// <summary>
+    /// Leases whose time ran out while their marker is still there: the push that took them never finished, because
+    /// its instance died (a live push gives its markers back even when it fails). Read by the storage service's clock.
+    /// </summary>
+    public async Task<(IReadOnlyList<AbandonedLease> Leases, DateTimeOffset Now)> GetAbandonedAsync(CancellationToken ct)
+    {
+        var table = await TableAsync(ct);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Partition} and RowKey ge {MarkerPrefix} and RowKey lt {MarkerPrefix + "~"}");
+        var leases = new List<AbandonedLease>();
+        DateTimeOffset? now = null;
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, cancellationToken: ct).AsPages())
+        {
+            now ??= page.GetRawResponse().Headers.Date;
+            leases.AddRange(page.Values.Select(m => new AbandonedLease(m.RowKey[MarkerPrefix.Length..], m.GetString("SiteId") ?? "",
+                m.GetString("LeaseOwner") ?? "", m.GetDateTimeOffset("LeasedAt") ?? default, m.GetDateTimeOffset("LeaseUntil") ?? default, m.ETag)));
+        }
+        var at = now ?? DateTimeOffset.UtcNow;
+        return (leases.Where(l => l.LeaseUntil <= at).ToList(), at);
+    }
+
+    /// <summary>
+    /// Marks an abandoned lease as queued again until <paramref name="until"/>, so that the next check does not queue
+    /// it once more while that message waits; false when its push took the lease meanwhile.
+    /// </summary>
+    public async Task<bool> RequeuedAsync(AbandonedLease lease, DateTimeOffset until, CancellationToken ct)
+    {
+        var table = await TableAsync(ct);
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(Partition, MarkerKey(lease.OrderId))
+            {
+                ["LeaseOwner"] = "requeued",
+                ["LeaseUntil"] = until,
+            }, lease.ETag, TableUpdateMode.Merge, ct);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
+        }
     }
 
     private static Task<(Dictionary<string, TableEntity> Rows, DateTimeOffset Now)> ReadAsync(TableClient table,
@@ -106,9 +168,13 @@ public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions
         var table = await TableAsync(ct);
         try
         {
-            await table.SubmitTransactionAsync(orders.Select(o => o.Pushed is { } pushed
-                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, Pushed(pushed), pushed.ETag)
-                : new TableTransactionAction(TableTransactionActionType.UpdateMerge, Released(o.Lease), o.Lease.ETag)), ct);
+            await table.SubmitTransactionAsync(orders.SelectMany(o => new[]
+            {
+                o.Pushed is { } pushed
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, Pushed(pushed), pushed.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateMerge, Released(o.Lease), o.Lease.ETag),
+                new TableTransactionAction(TableTransactionActionType.Delete, Marker(o.Lease.OrderId), ETag.All),
+            }), ct);
             return true;
         }
         catch (RequestFailedException)
@@ -122,6 +188,16 @@ public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions
     {
         var table = await TableAsync(ct);
         await table.UpdateEntityAsync(Pushed(state), state.ETag, TableUpdateMode.Replace, ct);
+        await DeleteMarkerAsync(table, state.OrderId);
+    }
+
+    private static TableEntity Marker(string orderId) => new(Partition, MarkerKey(orderId));
+
+    private static async Task DeleteMarkerAsync(TableClient table, string orderId)
+    {
+        // Not cancellable: a marker left behind would queue the order again later (harmless, but a wasted push).
+        try { await table.DeleteEntityAsync(Partition, MarkerKey(orderId), ETag.All, CancellationToken.None); }
+        catch (RequestFailedException ex) when (ex.Status == 404) { }
     }
 
     private static TableEntity Pushed(OrderPushState state) => new(Partition, state.OrderId)
@@ -140,7 +216,11 @@ public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions
     public async Task ReleaseAsync(OrderPushState state, CancellationToken ct)
     {
         var table = await TableAsync(ct);
-        try { await table.UpdateEntityAsync(Released(state), state.ETag, TableUpdateMode.Merge, ct); }
+        try
+        {
+            await table.UpdateEntityAsync(Released(state), state.ETag, TableUpdateMode.Merge, ct);
+            await DeleteMarkerAsync(table, state.OrderId);
+        }
         catch (RequestFailedException ex) when (ex.Status == 412) { } // lease expired and was taken over: nothing to give back
     }
 

@@ -45,6 +45,7 @@ internal sealed class OrderBatchPush(
     private sealed class Work(OrderMessage message)
     {
         public string Id { get; } = message.OrderId;
+        public string Site { get; } = message.SiteId ?? "";
         public OrderPushState? State;
         public MappedOrder? Mapped;
         public string? OrderHash;
@@ -279,7 +280,7 @@ internal sealed class OrderBatchPush(
     /// <summary>Takes every order's lease at once; an order another instance is pushing fails alone and is retried.</summary>
     private async Task LeaseAsync(List<Work> work, CancellationToken ct)
     {
-        var leased = await states.AcquireAsync(work.Select(w => w.Id).ToList(), _owner, _leaseDuration, ct);
+        var leased = await states.AcquireAsync(work.ToDictionary(w => w.Id, w => w.Site), _owner, _leaseDuration, ct);
         foreach (var w in work)
             if (leased.TryGetValue(w.Id, out var state)) w.State = state;
             else w.Error = new OrderBusyException(w.Id);

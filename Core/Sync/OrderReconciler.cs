@@ -35,6 +35,19 @@ public sealed class OrderReconciler(
     {
         var o = options.Value;
         var cursor = await states.GetReconcileCursorAsync(ct) ?? await StartCursorAsync(o, ct);
+        return await ScanAsync(cursor, c => states.SaveReconcileCursorAsync(c, ct), ct);
+    }
+
+    /// <summary>
+    /// Queues the orders updated in Bitrix since <paramref name="since"/> and not pushed since, without moving the
+    /// reconciliation's cursor: after an instance died, for the messages it held but had not leased yet.
+    /// </summary>
+    public Task<ReconcileResult> CatchUpAsync(DateTimeOffset since, CancellationToken ct) =>
+        _single.RunAsync(token => ScanAsync(new ReconcileCursor(since, null, null), _ => Task.CompletedTask, token), ct);
+
+    private async Task<ReconcileResult> ScanAsync(ReconcileCursor cursor, Func<ReconcileCursor, Task> save, CancellationToken ct)
+    {
+        var o = options.Value;
         int pages = 0, listed = 0, enqueued = 0, perRequest = 1;
         var complete = false;
         while (!complete && pages < o.MaxPagesPerRun)
@@ -53,7 +66,7 @@ public sealed class OrderReconciler(
                 cursor = complete
                     ? new ReconcileCursor(scanStartedAt - o.Overlap, null, null)
                     : cursor with { AfterId = long.Parse(page[^1].Id), ScanStartedAt = scanStartedAt };
-                await states.SaveReconcileCursorAsync(cursor, ct);
+                await save(cursor);
             }
         }
         if (!complete)

@@ -15,7 +15,11 @@ public class RunnerTimerTests
 
         var timers = harness.Runner.Services.GetServices<IHostedService>().OfType<IntervalTimer>().ToList();
 
-        // History poll, reconciliation, ICML feed, stock push, price push.
-        Assert.That(timers, Has.Count.EqualTo(5));
+        // History poll, reconciliation, push recovery, ICML feed, stock push, price push: one twin per timer function.
+        var timerFunctions = typeof(BitrixRetailCrm.Functions.RecoverAbandonedPushesFunction).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .Count(m => m.GetParameters().Any(p => p.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.TimerTriggerAttribute), false).Length > 0));
+        Assert.That(timerFunctions, Is.EqualTo(6));
+        Assert.That(timers, Has.Count.EqualTo(timerFunctions));
     }
 }
