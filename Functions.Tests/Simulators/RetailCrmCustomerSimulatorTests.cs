@@ -6,13 +6,13 @@ using static BitrixRetailCrm.Tests.Simulators.SimulatorHttp;
 
 namespace BitrixRetailCrm.Tests.Simulators;
 
-/// <summary>Customers as real traffic meets them: the list with its filters, seeded customers, write counts.</summary>
+/// <summary>Customers as real traffic meets them: the list with its filters, seeded customers, write counts, 460 answers in both shapes.</summary>
 [Parallelizable(ParallelScope.All)]
 public sealed class RetailCrmCustomerSimulatorTests
 {
-    private static async Task<RetailCrmSimulator> StartAsync()
+    private static async Task<RetailCrmSimulator> StartAsync(RetailCrmUploadErrorShape shape = RetailCrmUploadErrorShape.Alternate)
     {
-        RetailCrmSimulatorOptions options = new() { RequestsPerSecondPerKey = 0 };
+        RetailCrmSimulatorOptions options = new() { RequestsPerSecondPerKey = 0, UploadErrorShape = shape };
         options.Sites.Add("shop2");
         return await RetailCrmSimulator.StartAsync(options);
     }
@@ -101,5 +101,45 @@ public sealed class RetailCrmCustomerSimulatorTests
         Assert.That(simulator.CustomerWrites("64"), Is.EqualTo(new RetailCrmCustomerWrites(Creates: 1, Edits: 0)));
         Assert.That(simulator.CustomerWrites("71").Total, Is.EqualTo(1));
         Assert.That((string?)simulator.FindCustomer("57")!["firstName"], Is.EqualTo("Маша"));
+    }
+
+    [Test]
+    public async Task Partial_upload_answers_come_as_an_error_object_then_as_an_error_array()
+    {
+        await using RetailCrmSimulator simulator = await StartAsync();
+        using HttpClient client = ClientFor(simulator);
+        simulator.PutCustomer(Customer("57", "Мария"), "shop");
+        simulator.PutCustomer(Customer("64", "Алексей"), "shop");
+
+        (HttpStatusCode firstStatus, JsonObject first) = await UploadAsync(client, "57", "64", "99");
+        (HttpStatusCode secondStatus, JsonObject second) = await UploadAsync(client, "57", "100");
+
+        Assert.That(((int)firstStatus, (int)secondStatus), Is.EqualTo((460, 460)));
+        Assert.That(ExternalIds(first["failedCustomers"]), Is.EqualTo(new[] { "57", "64" }));
+        Assert.That(first["errors"]!.AsObject().Select(e => e.Key), Is.EqualTo(new[] { "externalId" }),
+            "two failures on one field leave one message, naming one of them");
+        Assert.That(first["uploadedCustomers"]!.ToJsonString(), Does.Not.Contain("externalId"), "uploaded entries carry only their id");
+        Assert.That(first["uploadedCustomers"]!.AsArray().Single()!["id"], Is.Not.Null);
+        Assert.That(second["errors"]!.AsArray().Select(e => (string?)e), Is.EqualTo(new[] { "Customer with externalId=57 already exists." }));
+        Assert.That(ExternalIds(second["uploadedCustomers"]), Is.EqualTo(new[] { "100" }));
+        Assert.That(ExternalIds(second["failedCustomers"]), Is.EqualTo(new[] { "57" }));
+    }
+
+    [Test]
+    public async Task Orders_upload_errors_as_an_object_collapse_failures_on_one_field_onto_one_key()
+    {
+        await using RetailCrmSimulator simulator = await StartAsync(RetailCrmUploadErrorShape.Object);
+        using HttpClient client = ClientFor(simulator);
+        string Order(string externalId, string status) =>
+            $$"""{"externalId":"{{externalId}}","status":"{{status}}","items":[{"productName":"Чайник","initialPrice":2490,"quantity":1}]}""";
+
+        (HttpStatusCode status, JsonObject body) = await client.PostAsync("orders/upload",
+            Form(("orders", $"[{Order("1", "new")},{Order("2", "no-such")},{Order("3", "gone")}]"), ("site", "shop"))).ReadAsync();
+
+        Assert.That((int)status, Is.EqualTo(460));
+        Assert.That(body["errors"]!.AsObject().Select(e => (e.Key, (string?)e.Value)),
+            Is.EqualTo(new[] { ("status", "Status \"gone\" does not exist.") }), "the later failure overwrites the earlier one");
+        Assert.That(ExternalIds(body["failedOrders"]), Is.EqualTo(new[] { "2", "3" }));
+        Assert.That(ExternalIds(body["uploadedOrders"]), Is.EqualTo(new[] { "1" }), "only customers/upload is known to drop the externalId");
     }
 }

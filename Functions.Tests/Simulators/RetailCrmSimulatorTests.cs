@@ -255,7 +255,11 @@ public sealed class RetailCrmSimulatorTests
     [Test]
     public async Task Upload_with_an_existing_externalId_answers_460_listing_uploaded_and_failed_orders()
     {
-        await using RetailCrmSimulator simulator = await StartAsync();
+        await using RetailCrmSimulator simulator = await StartAsync(new RetailCrmSimulatorOptions
+        {
+            RequestsPerSecondPerKey = 0,
+            UploadErrorShape = RetailCrmUploadErrorShape.Array,
+        });
         using HttpClient client = ClientFor(simulator);
         await CreateOrderAsync(client, OrderJson("2"));
         string batch = $"[{OrderJson("1")},{OrderJson("2")},{OrderJson("3")}]";

@@ -11,6 +11,7 @@ namespace BitrixRetailCrm.Simulators.RetailCrm;
 internal sealed class RetailCrmApi(RetailCrmSimulatorOptions options, RetailCrmState state, RetailCrmCatalogStore store, RequestJournal journal)
 {
     private readonly SlidingWindowRateLimiter limiter = new(() => options.RequestsPerSecondPerKey);
+    private readonly RetailCrmUploadErrorShapes uploadShapes = new(options);
 
     public int RateLimitViolations => limiter.Violations;
 
@@ -18,8 +19,8 @@ internal sealed class RetailCrmApi(RetailCrmSimulatorOptions options, RetailCrmS
     {
         app.Use(AnswerMethodNotAllowedAsJsonAsync);
         RouteGroupBuilder v5 = app.MapGroup("/api/v5");
-        new RetailCrmOrderEndpoints(state).Map(v5, Handle);
-        new RetailCrmCustomerEndpoints(state).Map(v5, Handle);
+        new RetailCrmOrderEndpoints(state, uploadShapes).Map(v5, Handle);
+        new RetailCrmCustomerEndpoints(state, uploadShapes).Map(v5, Handle);
         new RetailCrmReferenceEndpoints(options).Map(v5, Handle);
         store.Map(v5, Handle);
         app.MapFallback(context => WriteAsync(context, new RetailCrmReply(404, RetailCrmFormat.Error("API method not found"))));

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace BitrixRetailCrm.Simulators.RetailCrm;
 
-internal sealed class RetailCrmCustomerEndpoints(RetailCrmState state)
+internal sealed class RetailCrmCustomerEndpoints(RetailCrmState state, RetailCrmUploadErrorShapes uploadShapes)
 {
     public void Map(RouteGroupBuilder v5, Func<Func<RetailCrmCall, RetailCrmReply>, RequestDelegate> handle)
     {
@@ -67,5 +67,5 @@ internal sealed class RetailCrmCustomerEndpoints(RetailCrmState state)
     }
 
     private RetailCrmReply Upload(RetailCrmCall call) =>
-        RetailCrmUpload.Customers.Run(call, state.CreateCustomer, renderCreated: null);
+        RetailCrmUpload.Customers.Run(call, uploadShapes, state.CreateCustomer, renderCreated: null);
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace BitrixRetailCrm.Simulators.RetailCrm;
 
-internal sealed class RetailCrmOrderEndpoints(RetailCrmState state)
+internal sealed class RetailCrmOrderEndpoints(RetailCrmState state, RetailCrmUploadErrorShapes uploadShapes)
 {
     public void Map(RouteGroupBuilder v5, Func<Func<RetailCrmCall, RetailCrmReply>, RequestDelegate> handle)
     {
@@ -61,7 +61,7 @@ internal sealed class RetailCrmOrderEndpoints(RetailCrmState state)
     }
 
     private RetailCrmReply Upload(RetailCrmCall call) =>
-        RetailCrmUpload.Orders.Run(call, (order, site) => state.CreateOrder(order, site, call.ApiKey), order => order);
+        RetailCrmUpload.Orders.Run(call, uploadShapes, (order, site) => state.CreateOrder(order, site, call.ApiKey), order => order);
 
     private RetailCrmReply List(RetailCrmCall call)
     {

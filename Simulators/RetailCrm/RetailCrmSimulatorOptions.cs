@@ -27,6 +27,9 @@ public sealed class RetailCrmSimulatorOptions : SimulatorOptions
         set => Volatile.Write(ref requestsPerSecondPerKey, value);
     }
 
+    /// <summary>Shape of the errors of partial (460) upload answers; by default object and array by turns.</summary>
+    public RetailCrmUploadErrorShape UploadErrorShape { get; set; } = RetailCrmUploadErrorShape.Alternate;
+
     /// <summary>The user id that <see cref="RetailCrmSimulator.ChangeOrderStatus"/> reports as the manager.</summary>
     public int ManagerUserId { get; set; } = 19;
 
