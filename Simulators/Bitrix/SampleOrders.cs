@@ -9,6 +9,7 @@ namespace BitrixRetailCrm.Simulators.Bitrix;
 /// false = the documented mix (order.id, productId, payment and shipment ids numbers; basketItems id/orderId strings);
 /// true = every id a string, as older Bitrix versions answer.
 /// </param>
+/// <param name="Buyer">Whose order it is (userId and the contact properties); null = one of three fixed buyers, by id.</param>
 public sealed record SampleOrderOptions(
     int ItemCount = 2,
     bool WithEmail = true,
@@ -18,14 +19,13 @@ public sealed record SampleOrderOptions(
     bool Canceled = false,
     bool Paid = false,
     int? DeliveryId = null,
-    int? PaySystemId = null);
+    int? PaySystemId = null,
+    SampleBuyer? Buyer = null);
 
 /// <summary>Realistic orders in the exact sale.order.get shape, built deterministically from the order id.</summary>
 public static class SampleOrders
 {
     private sealed record Product(int Id, string XmlId, string Name, decimal BasePrice, int Weight);
-
-    private sealed record Buyer(int UserId, string Fio, string Email, string Phone, string Address, string Zip);
 
     private static readonly Product[] Products =
     [
@@ -37,7 +37,7 @@ public static class SampleOrders
         new(402, "bx-kr-mug", "Кружка керамическая «Утро», 350 мл", 450m, 350),
     ];
 
-    private static readonly Buyer[] Buyers =
+    private static readonly SampleBuyer[] Buyers =
     [
         new(57, "Иванова Мария Сергеевна", "m.ivanova@example.ru", "+7 (912) 345-67-89", "г. Москва, ул. Тверская, д. 7, кв. 12", "125009"),
         new(64, "Петров Алексей Дмитриевич", "a.petrov@example.ru", "+7 (921) 555-12-34", "г. Санкт-Петербург, Невский пр-т, д. 28, кв. 5", "191186"),
@@ -49,7 +49,7 @@ public static class SampleOrders
     public static JsonObject Create(int id, SampleOrderOptions? options = null)
     {
         SampleOrderOptions o = options ?? new SampleOrderOptions();
-        Buyer buyer = Buyers[(id + 1) % Buyers.Length];
+        SampleBuyer buyer = o.Buyer ?? Buyers[(id + 1) % Buyers.Length];
         BitrixDirectory.Delivery delivery = BitrixDirectory.Deliveries.First(d => d.Id == (o.DeliveryId ?? 1 + id % 3));
         BitrixDirectory.PaySystem paySystem = BitrixDirectory.PaySystems.First(p => p.Id == (o.PaySystemId ?? 1 + (id + 1) % 3));
         DateTimeOffset inserted = Epoch.AddHours(id % 1000);
@@ -175,7 +175,7 @@ public static class SampleOrders
         ["xmlId"] = null,
     };
 
-    private static JsonArray PropertyValues(int orderId, Buyer buyer, SampleOrderOptions o, Func<long, JsonNode> idNode)
+    private static JsonArray PropertyValues(int orderId, SampleBuyer buyer, SampleOrderOptions o, Func<long, JsonNode> idNode)
     {
         (int PropsId, string Code, string Name, string Value)[] values =
         [
