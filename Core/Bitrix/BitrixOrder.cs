@@ -1,6 +1,7 @@
 namespace BitrixRetailCrm.Bitrix;
 
 /// <summary>The parts of a <c>sale.order.get</c> <c>result.order</c> that the integration uses.</summary>
+/// <param name="Reservations">Every basket line's <c>reservations[]</c>, in line order.</param>
 public sealed record BitrixOrder(
     string Id,
     string AccountNumber,
@@ -19,6 +20,7 @@ public sealed record BitrixOrder(
     string? Comments,
     string? XmlId,
     IReadOnlyList<BitrixBasketItem> BasketItems,
+    IReadOnlyList<BitrixReservation> Reservations,
     IReadOnlyList<BitrixPropertyValue> PropertyValues,
     IReadOnlyList<BitrixPayment> Payments,
     IReadOnlyList<BitrixShipment> Shipments)
@@ -47,11 +49,16 @@ public sealed record BitrixBasketItem(
     decimal? VatRate,
     string? MeasureName);
 
+/// <summary>
+/// Part of a basket line held at a warehouse: <c>basketItems[].reservations[]</c> of <c>sale.order.get</c>
+/// (https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-get.html), the documented place of an order's store.
+/// </summary>
+/// <param name="StoreId">catalog.store.list id; null when absent or empty.</param>
+public sealed record BitrixReservation(string? StoreId, decimal Quantity);
+
 public sealed record BitrixPropertyValue(string Code, string? Name, string? Value);
 
 public sealed record BitrixPayment(string Id, string PaySystemId, bool Paid, decimal Sum, DateTimeOffset? DatePaid);
 
 /// <param name="System">Bitrix's internal shipment that holds unshipped items; it is not a real delivery.</param>
-/// <param name="StoreId">The store the shipment leaves from or is picked up at (D7 Shipment::getStoreId); absent on many installs.</param>
-public sealed record BitrixShipment(string Id, string? DeliveryId, string? DeliveryName, decimal PriceDelivery, bool System,
-    string? StoreId = null);
+public sealed record BitrixShipment(string Id, string? DeliveryId, string? DeliveryName, decimal PriceDelivery, bool System);

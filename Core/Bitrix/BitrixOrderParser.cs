@@ -43,6 +43,7 @@ public static class BitrixOrderParser
             Comments: o.String("comments"),
             XmlId: o.String("xmlId"),
             BasketItems: o.List("basketItems", BasketItem),
+            Reservations: [.. o.List("basketItems", item => item.List("reservations", Reservation)).SelectMany(r => r)],
             PropertyValues: o.List("propertyValues", PropertyValue),
             Payments: o.List("payments", Payment),
             Shipments: o.List("shipments", Shipment));
@@ -66,6 +67,10 @@ public static class BitrixOrderParser
             MeasureName: item.String("measureName"));
     }
 
+    // storeId comes as a number in the docs' sample and as a string from older cores; String() reads both.
+    private static BitrixReservation Reservation(BitrixJsonObject reservation) =>
+        new(reservation.String("storeId"), reservation.Decimal("quantity"));
+
     private static BitrixPropertyValue PropertyValue(BitrixJsonObject property) =>
         new(property.String("code") ?? "", property.String("name"), property.String("value"));
 
@@ -75,5 +80,5 @@ public static class BitrixOrderParser
 
     private static BitrixShipment Shipment(BitrixJsonObject shipment) =>
         new(shipment.RequiredString("id"), shipment.String("deliveryId"), shipment.String("deliveryName"),
-            shipment.Decimal("priceDelivery"), shipment.Flag("system"), shipment.String("storeId"));
+            shipment.Decimal("priceDelivery"), shipment.Flag("system"));
 }

@@ -26,7 +26,7 @@ public enum MappingKind
     CancelFromCrm,
     /// <summary>
     /// Optional: Bitrix warehouse id (catalog.store.list) → RetailCRM store code (reference/stores), sent as the order's
-    /// shipmentStore once the Bitrix order model carries the shipment's store.
+    /// shipmentStore: the store its basket lines are reserved at (the largest reserved quantity when they differ).
     /// </summary>
     Warehouse,
     /// <summary>Optional: Bitrix payer type (personTypeId) → RetailCRM order type, as the official module's order_types_arr.</summary>

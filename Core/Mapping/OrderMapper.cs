@@ -78,10 +78,19 @@ public static class OrderMapper
             ? new CrmDelivery(mappings.Map(MappingKind.Delivery, deliveryId, order.SiteId), shipment.PriceDelivery, Address(order))
             : null;
 
+    /// <summary>
+    /// Bitrix keeps the warehouse per basket line, in its reservations; when lines are reserved at different stores the one
+    /// holding the largest total quantity is the order's, ties going to the lowest store id so the choice never flips.
+    /// </summary>
     private static string? ShipmentStore(BitrixOrder order, MappingSet mappings) =>
-        order.Shipments.FirstOrDefault(s => !s.System && s.StoreId is { Length: > 0 } and not "0") is { StoreId: { } storeId }
-            ? mappings.MapOptional(MappingKind.Warehouse, storeId, order.SiteId)
-            : null;
+        order.Reservations
+            .Where(r => r.StoreId is not (null or "0"))
+            .GroupBy(r => r.StoreId!)
+            .OrderByDescending(store => store.Sum(r => r.Quantity))
+            .ThenBy(store => long.TryParse(store.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : long.MaxValue)
+            .ThenBy(store => store.Key, StringComparer.Ordinal)
+            .Select(store => mappings.MapOptional(MappingKind.Warehouse, store.Key, order.SiteId))
+            .FirstOrDefault();
 
     private static CrmPayment Payment(BitrixPayment payment, string siteId, MappingSet mappings, OrderMappingOptions options) => new(
         ExternalId: payment.Id,

@@ -84,11 +84,12 @@ public class MultiSiteFlowTests
     }
 
     [Test]
-    public async Task Shipment_store_arrives_as_the_mapped_RetailCrm_warehouse()
+    public async Task Reserving_store_arrives_as_the_mapped_RetailCrm_warehouse()
     {
         await _harness.Mappings.SetAsync(new MappingEntry(MappingKind.Warehouse, "1", "main"), CancellationToken.None);
         var bitrixOrder = Order(3105, "s1");
-        bitrixOrder["shipments"]![0]!["storeId"] = 1;
+        foreach (var line in bitrixOrder["basketItems"]!.AsArray())
+            line!["reservations"] = new JsonArray(new JsonObject { ["quantity"] = line["quantity"]!.DeepClone(), ["storeId"] = 1 });
 
         var order = await PushAsync(bitrixOrder);
 

@@ -32,6 +32,7 @@ public class BitrixOrderParserTests
                     1m, 980m, 980m, 0m, 0.2m, "pcs"),
             }));
             Assert.That(order.Payments, Is.EqualTo(new[] { new BitrixPayment("123", "48", false, 1480m, null) }));
+            Assert.That(order.Reservations, Is.EqualTo(new[] { new BitrixReservation("1", 1m) }));
             Assert.That(order.Shipments, Is.EqualTo(new[] { new BitrixShipment("338", "1", "Courier Delivery", 500m, false) }));
             Assert.That(order.PropertyValues.Select(p => p.Code),
                 Is.EqualTo(new[] { "FIO", "EMAIL", "PHONE", "CONTACT_ADDRESS", "ADDRESS" }));
@@ -107,6 +108,25 @@ public class BitrixOrderParserTests
             """).BasketItems.Single();
 
         Assert.That(item, Is.EqualTo(new BitrixBasketItem("7", "8", null, null, "", 1m, 349.5m, 400m, 50.5m, 0.1m, null)));
+    }
+
+    [Test]
+    public void Reservations_of_every_line_are_read_whether_ids_are_numbers_or_strings_and_lists_empty_or_absent()
+    {
+        var order = Inline("""
+            "basketItems":[
+              {"id":1,"productId":8,"quantity":3,"reservations":[
+                {"basketId":1,"dateReserve":"2026-03-02T09:00:00+03:00","dateReserveEnd":"2026-03-05T09:00:00+03:00","id":39,"quantity":2,"reservedBy":null,"storeId":1},
+                {"basketId":"1","id":"40","quantity":"1","reservedBy":null,"storeId":"2"}]},
+              {"id":2,"productId":9,"quantity":1,"reservations":[]},
+              {"id":3,"productId":7,"quantity":1},
+              {"id":4,"productId":6,"quantity":1,"reservations":{"41":{"id":41,"quantity":1,"storeId":null}}}]
+            """);
+
+        Assert.That(order.Reservations, Is.EqualTo(new[]
+        {
+            new BitrixReservation("1", 2m), new BitrixReservation("2", 1m), new BitrixReservation(null, 1m),
+        }));
     }
 
     [Test]

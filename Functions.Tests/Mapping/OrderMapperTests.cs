@@ -291,6 +291,43 @@ public class OrderMapperTests
     }
 
     [Test]
+    public void Warehouse_comes_from_the_store_with_the_most_reserved_quantity()
+    {
+        var store = ShipmentStoreOf("""
+            {"id":1,"productId":8,"quantity":3,"price":10,"reservations":[{"storeId":1,"quantity":1},{"storeId":2,"quantity":2}]},
+            {"id":2,"productId":9,"quantity":2,"price":10,"reservations":[{"storeId":"1","quantity":"1"}]},
+            {"id":3,"productId":7,"quantity":1,"price":10,"reservations":[{"storeId":2,"quantity":1}]}
+            """);
+
+        Assert.That(store, Is.EqualTo("north"), "store 2 holds 3 of the order's 6 pieces, store 1 holds 2");
+    }
+
+    [Test]
+    public void Warehouse_ties_go_to_the_lowest_store_id()
+    {
+        var store = ShipmentStoreOf("""
+            {"id":1,"productId":8,"quantity":2,"price":10,"reservations":[{"storeId":10,"quantity":2}]},
+            {"id":2,"productId":9,"quantity":2,"price":10,"reservations":[{"storeId":9,"quantity":2}]}
+            """);
+
+        Assert.That(store, Is.EqualTo("south"), "9 is lower than 10 as a number, not as text");
+    }
+
+    [TestCase("")]
+    [TestCase(""","reservations":[]""")]
+    [TestCase(""","reservations":[{"storeId":0,"quantity":1}]""")]
+    public void Without_reservations_there_is_no_warehouse_even_when_a_shipment_names_a_store(string reservations)
+    {
+        // shipments[].storeId is not in the documented sale.order.get shape; reservations are.
+        var mapped = OrderMapper.Map(Inline($$"""
+            "basketItems":[{"id":1,"productId":8,"quantity":1,"price":10{{reservations}}}],
+            "shipments":[{"id":1,"deliveryId":"1","priceDelivery":0,"storeId":1}]
+            """), WithWarehouses, new OrderMappingOptions());
+
+        Assert.That(mapped.Order.ShipmentStore, Is.Null);
+    }
+
+    [Test]
     public void Order_without_user_has_no_customer()
     {
         var mapped = OrderMapper.Map(Order(Full) with { UserId = null }, Mappings, new OrderMappingOptions());
@@ -383,4 +420,16 @@ public class OrderMapperTests
         OrderMapper.Map(Inline() with { BasketItems = [item] }, Mappings, new OrderMappingOptions()).Order.Items.Single();
 
     private static MappedOrder MapInline(string fields = "") => OrderMapper.Map(Inline(fields), Mappings, new OrderMappingOptions());
+
+    private static readonly MappingSet WithWarehouses = new(DefaultMappings.Load().Concat(
+    [
+        new MappingEntry(MappingKind.Warehouse, "1", "main"),
+        new MappingEntry(MappingKind.Warehouse, "2", "north"),
+        new MappingEntry(MappingKind.Warehouse, "9", "south"),
+        new MappingEntry(MappingKind.Warehouse, "10", "east"),
+    ]));
+
+    /// <summary>The RetailCRM shipmentStore of an order with these basket lines (JSON objects, comma-separated).</summary>
+    private static string? ShipmentStoreOf(string basketItems) =>
+        OrderMapper.Map(Inline($"\"basketItems\":[{basketItems}]"), WithWarehouses, new OrderMappingOptions()).Order.ShipmentStore;
 }
