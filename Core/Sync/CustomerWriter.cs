@@ -26,9 +26,23 @@ public sealed class CustomerWriter(RetailCrmClient crm, CustomerStateStore state
         CancellationToken ct)
     {
         var results = new ConcurrentDictionary<(string Site, string ExternalId), Exception?>();
-        await Task.WhenAll(wanted.GroupBy(w => w.Site).Select(site => new SiteWrite(crm, states, log, site.Key, results, ct).RunAsync(Newest(site))));
+        var held = new List<IDisposable>();
+        try
+        {
+            // Concurrent batches of this instance with a buyer in common write it one after the other: the later one
+            // then finds the earlier one's record. Keys are taken in one order, so two batches never wait on each other.
+            foreach (var key in wanted.Select(w => $"{w.Site}\n{w.Customer.ExternalId}").Distinct().Order(StringComparer.Ordinal))
+                held.Add(await _writing.AcquireAsync(key, ct));
+            await Task.WhenAll(wanted.GroupBy(w => w.Site).Select(site => new SiteWrite(crm, states, log, site.Key, results, ct).RunAsync(Newest(site))));
+        }
+        finally
+        {
+            foreach (var key in held) key.Dispose();
+        }
         return results;
     }
+
+    private readonly KeyedLock _writing = new();
 
     /// <summary>A buyer with several orders in the batch: the content of the most recently updated order.</summary>
     private static List<Wanted> Newest(IEnumerable<Wanted> site) => site

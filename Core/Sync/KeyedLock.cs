@@ -1,6 +1,6 @@
 namespace BitrixRetailCrm.Sync;
 
-/// <summary>An async mutex per key, so concurrent messages for one order are pushed one after another.</summary>
+/// <summary>An async mutex per key: concurrent work on one order, or one customer, goes one after another.</summary>
 public sealed class KeyedLock
 {
     private readonly Dictionary<string, Gate> _gates = new();
