@@ -389,6 +389,36 @@ public sealed class BitrixSimulatorTests
     }
 
     [Test]
+    public async Task Orders_carry_documented_reservations_at_one_store_two_stores_or_none_and_shipments_no_store()
+    {
+        await using BitrixSimulator simulator = await StartAsync(new BitrixSimulatorOptions { SeedDemoOrders = false, DrainPerSecond = 0 });
+        using HttpClient client = ClientFor(simulator);
+        foreach (int id in new[] { 2000, 2001, 2002 })
+            simulator.PutOrder(SampleOrders.Create(id, new SampleOrderOptions(ItemCount: 3)));
+        simulator.PutOrder(SampleOrders.Create(2005, new SampleOrderOptions(StringIds: true)));
+
+        Dictionary<int, JsonObject> orders = [];
+        foreach (int id in new[] { 2000, 2001, 2002, 2005 })
+            orders[id] = (await client.PostAsJsonAsync("sale.order.get", new { id }).ReadAsync()).Body["result"]!["order"]!.AsObject();
+
+        JsonObject[] Reservations(int id) => [.. orders[id]["basketItems"]!.AsArray().SelectMany(line => line!["reservations"]!.AsArray()).Select(r => r!.AsObject())];
+        Assert.That(Reservations(2000), Is.Empty);
+        Assert.That(Reservations(2001).Select(r => (int)r["storeId"]!).Distinct(), Is.EquivalentTo(new[] { 1, 2 }));
+        Assert.That(Reservations(2002).Select(r => (int)r["storeId"]!).Distinct(), Is.EqualTo(new[] { 1 }));
+        Assert.That(Reservations(2001).Select(r => r.Select(p => p.Key)), Has.All.EqualTo(new[]
+            { "basketId", "dateReserve", "dateReserveEnd", "id", "quantity", "reservedBy", "storeId" }));
+        Assert.That(Reservations(2005).Select(r => r["storeId"]!.GetValueKind()), Has.All.EqualTo(System.Text.Json.JsonValueKind.String));
+        foreach (JsonNode? line in orders[2002]["basketItems"]!.AsArray())
+        {
+            JsonNode reservation = line!["reservations"]![0]!;
+            Assert.That(((string?)reservation["basketId"]!.ToJsonString(), (decimal)reservation["quantity"]!),
+                Is.EqualTo(((string?)line["id"], (decimal)line["quantity"]!)), "each line is reserved in full");
+        }
+        Assert.That(orders.Values.SelectMany(o => o["shipments"]!.AsArray()), Has.None.Matches<JsonNode>(shipment => shipment!.AsObject().ContainsKey("storeId")));
+        Assert.That(orders[2000]["shipments"]![0]!["shipmentItems"]!.AsArray().Select(i => (int)i!["reservedQuantity"]!), Has.All.Zero);
+    }
+
+    [Test]
     public async Task Status_list_has_order_and_delivery_statuses()
     {
         await using BitrixSimulator simulator = await StartAsync();
