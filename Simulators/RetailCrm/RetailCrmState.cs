@@ -45,7 +45,7 @@ internal sealed class RetailCrmState
 
     public RetailCrmCustomerWrites CustomerWrites(string externalId)
     {
-        lock (gate) return customerWritesByExternalId.GetValueOrDefault(externalId) ?? new RetailCrmCustomerWrites(0, 0);
+        lock (gate) return customerWritesByExternalId.GetValueOrDefault(externalId) ?? RetailCrmCustomerWrites.None;
     }
 
     public string? StatusGroup(string? statusCode) => options.Statuses.Find(s => s.Code == statusCode)?.Group;
@@ -397,7 +397,7 @@ internal sealed class RetailCrmState
     }
 
     private void CountCustomerWrite(string externalId, Func<RetailCrmCustomerWrites, RetailCrmCustomerWrites> add) =>
-        customerWritesByExternalId[externalId] = add(customerWritesByExternalId.GetValueOrDefault(externalId) ?? new RetailCrmCustomerWrites(0, 0));
+        customerWritesByExternalId[externalId] = add(customerWritesByExternalId.GetValueOrDefault(externalId) ?? RetailCrmCustomerWrites.None);
 
     private void CountWrite(string? externalId)
     {
