@@ -296,9 +296,9 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Sync__MaxDequeueCount: '10' // equal to host.json maxDequeueCount
     Sync__MaxHookBodyBytes: '16384'
     Sync__RepeatedSaveWindow: '00:00:01'
-    Sync__PushBatchSize: '50'
-    Sync__PushBatchWindow: '00:00:00.200'
-    Sync__MaxConcurrentPushBatches: '8' // × 50 orders ≤ host.json batchSize + newBatchThreshold (400)
+    Sync__PushBatchSize: '100'
+    Sync__PushBatchWindow: '00:00:01'
+    Sync__MaxConcurrentPushBatches: '8' // × 100 orders ≤ host.json batchSize + newBatchThreshold (800)
     Sync__PushDeadline: '00:00:45'
 
     StatusSync__StatusStateTable: tables.statusState

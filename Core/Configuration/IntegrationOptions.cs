@@ -66,20 +66,22 @@ public sealed class SyncOptions
     [Range(1, 100)] public int MaxDequeueCount { get; set; } = 10;
 
     /// <summary>
-    /// Most distinct orders one push batch carries: one Bitrix batch call (≤ 50 sale.order.get) and one orders/upload
-    /// (≤ 50) serve them all. Concurrent queue invocations are gathered into batches in-process.
+    /// Most distinct orders one push batch carries. Bitrix batch calls (≤ 50 sale.order.get) and orders/upload (≤ 50)
+    /// take 50 at a time, but one customers lookup takes 100 and the new customers of 100 orders fit one upload, so
+    /// batches of 100 cost 4 RetailCRM requests per 100 orders where batches of 50 cost 6. Concurrent queue invocations
+    /// are gathered into batches in-process.
     /// </summary>
-    [Range(1, 50)] public int PushBatchSize { get; set; } = 50;
+    [Range(1, 100)] public int PushBatchSize { get; set; } = 100;
 
     /// <summary>
     /// How long a batch waits for more invocations after its first message before it starts (it starts at once when
     /// full). Every order waits at most this long; longer windows give larger batches under light load.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")] public TimeSpan PushBatchWindow { get; set; } = TimeSpan.FromMilliseconds(200);
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")] public TimeSpan PushBatchWindow { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Batches in flight at once per instance. With RetailCRM answering in 3-5 s one lane moves 50 orders per round
-    /// trip; host.json batchSize + newBatchThreshold must hold this many batches' messages (4 × 50 = 200).
+    /// Batches in flight at once per instance. With RetailCRM answering in 3-5 s one lane moves a batch per two round
+    /// trips; host.json batchSize + newBatchThreshold must hold this many batches' messages (8 × 100 = 800).
     /// </summary>
     [Range(1, 64)] public int MaxConcurrentPushBatches { get; set; } = 8;
 

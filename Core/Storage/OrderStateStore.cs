@@ -29,6 +29,12 @@ public sealed record ReconcileCursor(DateTimeOffset Since, long? AfterId, DateTi
 public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions> options)
 {
     private const string Partition = "order";
+
+    /// <summary>
+    /// Most orders one lease or finish transaction takes: an entity-group transaction holds at most 100 operations, and
+    /// each order has its row and its lease marker.
+    /// </summary>
+    public const int MaxOrdersPerTransaction = 50;
     private const string CursorPartition = "cursor";
     private const string ReconcileCursorRow = "order-reconcile";
 

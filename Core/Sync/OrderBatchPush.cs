@@ -120,7 +120,9 @@ internal sealed class OrderBatchPush(
         MappingSet mappingSet;
         try
         {
-            orders = await bitrix.GetOrdersAsync(work.Select(w => w.Id).ToList(), ct);
+            var reads = await Task.WhenAll(work.Chunk(BitrixClient.MaxBatchCommands)
+                .Select(chunk => bitrix.GetOrdersAsync(chunk.Select(w => w.Id).ToList(), ct)));
+            orders = reads.SelectMany(read => read).ToDictionary();
             mappingSet = await mappings.GetAsync(ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -280,19 +282,26 @@ internal sealed class OrderBatchPush(
     /// <summary>Takes every order's lease at once; an order another instance is pushing fails alone and is retried.</summary>
     private async Task LeaseAsync(List<Work> work, CancellationToken ct)
     {
-        var leased = await states.AcquireAsync(work.ToDictionary(w => w.Id, w => w.Site), _owner, _leaseDuration, ct);
+        var chunks = await Task.WhenAll(work.Chunk(OrderStateStore.MaxOrdersPerTransaction)
+            .Select(chunk => states.AcquireAsync(chunk.ToDictionary(w => w.Id, w => w.Site), _owner, _leaseDuration, ct)));
+        var leased = chunks.SelectMany(chunk => chunk).ToDictionary();
         foreach (var w in work)
             if (leased.TryGetValue(w.Id, out var state)) w.State = state;
             else w.Error = new OrderBusyException(w.Id);
     }
 
-    /// <summary>Saves what was pushed and gives back the other leases, in one transaction when nothing is in the way.</summary>
+    /// <summary>
+    /// Saves what was pushed and gives back the other leases, in a transaction per 50 orders when nothing is in the way.
+    /// </summary>
     private async Task FinishAsync(List<Work> work, CancellationToken ct)
     {
         var finishing = work.Where(w => w.State is not null).ToDictionary(w => w, w => (Lease: w.State!, Pushed: PushedState(w)));
         foreach (var w in finishing.Keys) w.State = null;
-        if (!await states.FinishAsync([.. finishing.Values], ct))
-            await ForEachAsync(finishing.Keys, w => FinishAloneAsync(finishing[w].Lease, finishing[w].Pushed, ct));
+        await Task.WhenAll(finishing.Keys.Chunk(OrderStateStore.MaxOrdersPerTransaction).Select(async chunk =>
+        {
+            if (!await states.FinishAsync([.. chunk.Select(w => finishing[w])], ct))
+                await ForEachAsync(chunk, w => FinishAloneAsync(finishing[w].Lease, finishing[w].Pushed, ct));
+        }));
         foreach (var w in finishing.Keys.Where(w => w.Error is null && w.Outcome != PushOutcome.Unchanged))
             log.LogInformation("Order {OrderId} {Outcome} in RetailCRM as {CrmId}, {Direction}",
                 w.Id, w.Outcome, w.CrmId, SyncDirection.BitrixToRetailCrm);

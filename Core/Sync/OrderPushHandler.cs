@@ -19,7 +19,7 @@ public enum PushOutcome { Created, Updated, Unchanged, DeadLettered }
 /// are rethrown for the queue to retry, and dead-lettered too on the last attempt before the host poisons them.
 /// <para>
 /// The queue trigger hands over one message per invocation; concurrent invocations are gathered by
-/// <see cref="PushBatcher"/> into batches of up to 50 orders (<see cref="SyncOptions.PushBatchSize"/>), pushed by
+/// <see cref="PushBatcher"/> into batches of up to 100 orders (<see cref="SyncOptions.PushBatchSize"/>), pushed by
 /// <see cref="OrderBatchPush"/> with one Bitrix <c>batch</c>, one customers/upload and one orders/upload for the new
 /// ones, and edits only for orders that really changed. Each invocation still gets its own outcome or exception.
 /// </para>
