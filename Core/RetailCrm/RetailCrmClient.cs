@@ -122,25 +122,34 @@ public sealed class RetailCrmClient(IHttpClientFactory httpClientFactory,
         if (!response.Success && response.StatusCode != 460)
             throw new RetailCrmException(path, response);
         var uploaded = new Dictionary<string, long>();
-        if (response.Body?[uploadedKey] is JsonArray list)
-            foreach (var item in list.OfType<JsonObject>())
-                if (item["externalId"]?.ToString() is { } externalId && item["id"] is { } id)
-                    uploaded[externalId] = id.GetValue<long>();
+        var uploadedEntries = (response.Body?[uploadedKey] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
+        foreach (var item in uploadedEntries)
+            if (item["externalId"]?.ToString() is { } externalId && item["id"] is { } id)
+                uploaded[externalId] = id.GetValue<long>();
+        var created = uploaded.Keys.ToHashSet();
         var failed = new Dictionary<string, UploadFailure>();
         if (response.StatusCode == 460)
         {
             var messages = response.Errors.Values.ToList();
-            var failedIds = (response.Body?[failedKey] as JsonArray)?.OfType<JsonObject>()
+            var listedFailed = (response.Body?[failedKey] as JsonArray)?.OfType<JsonObject>()
                 .Select(f => f["externalId"]?.ToString()).OfType<string>().ToHashSet() ?? [];
-            // Entities neither uploaded nor listed as failed are failures too: the answer cannot be trusted for them.
-            failedIds.UnionWith(entities.Select(e => e.ExternalId).Where(id => !uploaded.ContainsKey(id)));
+            // Uploaded entries may carry only the new id (retailcrm/api-client-go customers/upload 460 test): when the
+            // failed ones are listed and the counts add up, the rest were created.
+            if (uploadedEntries.Count + listedFailed.Count == entities.Count)
+                created.UnionWith(entities.Select(e => e.ExternalId).Where(id => !listedFailed.Contains(id)));
+            // Entities neither created nor listed as failed are failures too: the answer cannot be trusted for them.
+            var failedIds = entities.Select(e => e.ExternalId).Where(id => !created.Contains(id)).ToHashSet();
             foreach (var externalId in failedIds)
             {
                 var exists = messages.Any(m => m.Contains($"externalId={externalId} already exists", StringComparison.OrdinalIgnoreCase));
                 failed[externalId] = new UploadFailure(exists, response);
             }
         }
-        return new UploadResult(uploaded, failed);
+        else
+        {
+            created.UnionWith(entities.Select(e => e.ExternalId)); // 200: every entity was created
+        }
+        return new UploadResult(uploaded, created, failed);
     }
 
     private async Task<JsonObject?> GetEntityAsync(string resource, string key, string identifier, string by, string? site,
@@ -174,8 +183,12 @@ public sealed class RetailCrmClient(IHttpClientFactory httpClientFactory,
             : throw new RetailCrmException(operation, response);
 }
 
-/// <summary>What an upload created (externalId → RetailCRM id) and what it did not.</summary>
-public sealed record UploadResult(IReadOnlyDictionary<string, long> Uploaded, IReadOnlyDictionary<string, UploadFailure> Failed);
+/// <summary>
+/// What an upload created (<see cref="Created"/>; <see cref="Uploaded"/> has the RetailCRM id of those the answer names)
+/// and what it did not.
+/// </summary>
+public sealed record UploadResult(IReadOnlyDictionary<string, long> Uploaded, IReadOnlySet<string> Created,
+    IReadOnlyDictionary<string, UploadFailure> Failed);
 
 /// <summary>
 /// One entity an upload did not create: <see cref="AlreadyExists"/> when its externalId is taken (edit it instead);

@@ -8,56 +8,147 @@ using Microsoft.Extensions.Logging;
 namespace BitrixRetailCrm.Sync;
 
 /// <summary>
-/// Makes RetailCRM hold the customers of a push batch with a few requests per batch, not per customer. Per site: the
-/// customer state (shared by every instance) says which customers already hold this content (no request) and which we
-/// wrote before with other content (an edit each); the rest are looked up with one <c>GET customers</c> filtered by
-/// their externalIds: found and equal, nothing to write; found and different, an edit; not found, one
-/// <c>customers/upload</c>. An upload's refusals are not read from its error text, which names fields rather than
-/// customers (the errors may be an object keyed by field): the refused customers are looked up again with one list
-/// request, and only those still missing are created alone, for their own error.
+/// Makes RetailCRM hold the customers of a push batch with a few requests per batch, not per customer, and lets the
+/// batch's orders go after one round trip. Per site: the customer state (shared by every instance) says which customers
+/// already hold this content (no request) and which we wrote before with other content (an edit each); the others are
+/// looked up with one <c>GET customers</c> filtered by their externalIds while one <c>customers/upload</c> creates those
+/// that are new (the upload refuses the ones that exist, changing nothing). Then every customer exists and the orders
+/// may go (<see cref="Progress.Ready"/>), while the content is completed beside them (<see cref="Progress.Done"/>):
+/// found with other content, an edit; refused by the upload yet not found, looked up once more (another instance may
+/// have created it meanwhile) and created alone only if still missing, for its own error. An upload's refusals are never
+/// read from its error text, which names fields rather than customers (the errors may be an object keyed by field).
+/// <para>
+/// Concurrent batches of this instance with a buyer in common do not both write it: the first claims the customer; a
+/// later batch waits for it to exist before its orders go and for its content before its own, newer content (if any)
+/// is written. Claims are taken in one step per batch and a batch only waits for claims older than its own, so no two
+/// batches ever wait on each other; every wait also ends at the batch's deadline.
+/// </para>
 /// </summary>
 public sealed class CustomerWriter(RetailCrmClient crm, CustomerStateStore states, ILogger<CustomerWriter> log)
 {
     /// <param name="Version">The Bitrix dateUpdate of the order the content comes from.</param>
-    public sealed record Wanted(string Site, CrmCustomer Customer, string Hash, DateTimeOffset? Version);
-
-    /// <summary>Per site and externalId: null when RetailCRM holds the customer's content, else why it does not.</summary>
-    public async Task<IReadOnlyDictionary<(string Site, string ExternalId), Exception?>> WriteAsync(IReadOnlyList<Wanted> wanted,
-        CancellationToken ct)
+    public sealed record Wanted(string Site, CrmCustomer Customer, string Hash, DateTimeOffset? Version)
     {
-        var results = new ConcurrentDictionary<(string Site, string ExternalId), Exception?>();
-        var held = new List<IDisposable>();
+        public (string Site, string ExternalId) Key => (Site, Customer.ExternalId);
+    }
+
+    /// <summary>Per site and externalId, null when all is well, else why not.</summary>
+    /// <param name="Ready">Whether RetailCRM has the customer, so that its orders may go.</param>
+    /// <param name="Done">Whether RetailCRM holds the customer's content.</param>
+    public sealed record Progress(Task<IReadOnlyDictionary<(string Site, string ExternalId), Exception?>> Ready,
+        Task<IReadOnlyDictionary<(string Site, string ExternalId), Exception?>> Done);
+
+    private readonly Dictionary<(string Site, string ExternalId), Claim> _claims = [];
+
+    public Progress Start(IReadOnlyList<Wanted> wanted, CancellationToken ct)
+    {
+        // A buyer with several orders in the batch: the content of the most recently updated order.
+        var newest = wanted.GroupBy(w => w.Key).Select(same => same.OrderBy(w => w.Version ?? DateTimeOffset.MinValue).Last()).ToList();
+        var claim = new Claim();
+        var (mine, others) = (new List<Wanted>(), new List<(Wanted Wanted, Claim Claim)>());
+        lock (_claims)
+        {
+            foreach (var c in newest)
+            {
+                if (_claims.TryGetValue(c.Key, out var theirs)) others.Add((c, theirs));
+                else
+                {
+                    _claims[c.Key] = claim;
+                    mine.Add(c);
+                }
+            }
+        }
+        var sites = mine.GroupBy(c => c.Site).Select(site => new SiteWrite(crm, states, log, site.Key, [.. site], claim, ct)).ToList();
+        var ready = ReadyAsync(sites, claim, others, ct);
+        var done = DoneAsync(ready, sites, claim, mine, others, ct);
+        return new Progress(ready, done);
+    }
+
+    private static async Task<IReadOnlyDictionary<(string Site, string ExternalId), Exception?>> ReadyAsync(List<SiteWrite> sites,
+        Claim claim, List<(Wanted Wanted, Claim Claim)> others, CancellationToken ct)
+    {
         try
         {
-            // Concurrent batches of this instance with a buyer in common write it one after the other: the later one
-            // then finds the earlier one's record. Keys are taken in one order, so two batches never wait on each other.
-            foreach (var key in wanted.Select(w => $"{w.Site}\n{w.Customer.ExternalId}").Distinct().Order(StringComparer.Ordinal))
-                held.Add(await _writing.AcquireAsync(key, ct));
-            await Task.WhenAll(wanted.GroupBy(w => w.Site).Select(site => new SiteWrite(crm, states, log, site.Key, results, ct).RunAsync(Newest(site))));
+            await Task.WhenAll(sites.Select(site => site.MakeExistAsync()));
         }
         finally
         {
-            foreach (var key in held) key.Dispose();
+            claim.Exists.TrySetResult();
+        }
+        var results = new Dictionary<(string Site, string ExternalId), Exception?>(claim.Results);
+        foreach (var (c, theirs) in others)
+        {
+            await theirs.Exists.Task.WaitAsync(ct);
+            results[c.Key] = theirs.Results.GetValueOrDefault(c.Key);
         }
         return results;
     }
 
-    private readonly KeyedLock _writing = new();
+    private async Task<IReadOnlyDictionary<(string Site, string ExternalId), Exception?>> DoneAsync(
+        Task<IReadOnlyDictionary<(string Site, string ExternalId), Exception?>> ready, List<SiteWrite> sites, Claim claim,
+        List<Wanted> mine, List<(Wanted Wanted, Claim Claim)> others, CancellationToken ct)
+    {
+        try
+        {
+            await ready;
+            await Task.WhenAll(sites.Select(site => site.CompleteAsync()));
+        }
+        finally
+        {
+            lock (_claims)
+                foreach (var c in mine)
+                    if (_claims.GetValueOrDefault(c.Key) == claim) _claims.Remove(c.Key);
+            claim.Written.TrySetResult();
+        }
+        var results = new Dictionary<(string Site, string ExternalId), Exception?>(claim.Results);
+        foreach (var (c, theirs) in others)
+        {
+            await theirs.Written.Task.WaitAsync(ct);
+            results[c.Key] = theirs.Results.GetValueOrDefault(c.Key)
+                ?? (theirs.Content.TryGetValue(c.Key, out var held) && held.Hash != c.Hash && c.Version > held.Version
+                    ? await WriteNewerAsync(c, ct)
+                    : null);
+        }
+        return results;
+    }
 
-    /// <summary>A buyer with several orders in the batch: the content of the most recently updated order.</summary>
-    private static List<Wanted> Newest(IEnumerable<Wanted> site) => site
-        .GroupBy(w => w.Customer.ExternalId)
-        .Select(same => same.OrderBy(w => w.Version ?? DateTimeOffset.MinValue).Last())
-        .ToList();
+    /// <summary>An earlier batch wrote this customer from an older order: this batch's content is newer.</summary>
+    private async Task<Exception?> WriteNewerAsync(Wanted c, CancellationToken ct)
+    {
+        try
+        {
+            var known = await states.GetAsync(c.Site, [c.Customer.ExternalId], ct);
+            await crm.EditCustomerAsync(c.Customer, c.Site, ct);
+            await states.SaveAsync(c.Site, [new CustomerState(c.Customer.ExternalId, c.Hash, c.Version,
+                known.GetValueOrDefault(c.Customer.ExternalId)?.ETag ?? default)], ct);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return ex;
+        }
+    }
 
-    /// <summary>The customers of one site: what is known of them, what got written, and each one's result.</summary>
-    private sealed class SiteWrite(RetailCrmClient crm, CustomerStateStore states, ILogger log, string site,
-        ConcurrentDictionary<(string, string), Exception?> results, CancellationToken ct)
+    /// <summary>One batch's hold on its customers, and what became of them.</summary>
+    private sealed class Claim
+    {
+        public TaskCompletionSource Exists { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public ConcurrentDictionary<(string Site, string ExternalId), Exception?> Results { get; } = new();
+        public ConcurrentDictionary<(string Site, string ExternalId), (string Hash, DateTimeOffset? Version)> Content { get; } = new();
+    }
+
+    /// <summary>The customers of one site that a batch claimed: what is known of them, and what was written.</summary>
+    private sealed class SiteWrite(RetailCrmClient crm, CustomerStateStore states, ILogger log, string site, List<Wanted> customers,
+        Claim claim, CancellationToken ct)
     {
         private readonly ConcurrentBag<CustomerState> _written = [];
+        private readonly List<Wanted> _edits = [];
+        private List<Wanted> _refused = [];
         private IReadOnlyDictionary<string, CustomerState> _known = new Dictionary<string, CustomerState>();
 
-        public async Task RunAsync(List<Wanted> customers)
+        /// <summary>One round trip: the customer state, then the lookup beside the upload of every unknown customer.</summary>
+        public async Task MakeExistAsync()
         {
             try
             {
@@ -69,14 +160,19 @@ public sealed class CustomerWriter(RetailCrmClient crm, CustomerStateStore state
                 return;
             }
             var unknown = new List<Wanted>();
-            var edits = new List<Wanted>();
             foreach (var c in customers)
             {
                 if (!_known.TryGetValue(c.Customer.ExternalId, out var state)) unknown.Add(c);
-                else if (state.Hash == c.Hash || state.SourceVersion > c.Version) results[(site, c.Customer.ExternalId)] = null;
-                else edits.Add(c);
+                else if (state.Hash == c.Hash || state.SourceVersion > c.Version) Held(c, state.Hash, state.SourceVersion);
+                else _edits.Add(c);
             }
-            await Task.WhenAll(EditAllAsync(edits), unknown.Count == 0 ? Task.CompletedTask : LookUpAndWriteAsync(unknown, upload: true));
+            if (unknown.Count > 0) await LookUpAndUploadAsync(unknown);
+        }
+
+        /// <summary>Beside the orders: the edits, the refused customers, and the record of what RetailCRM now holds.</summary>
+        public async Task CompleteAsync()
+        {
+            await Task.WhenAll(EditAllAsync(_edits), RetryMissingAsync(_refused));
             if (_written.IsEmpty) return;
             try
             {
@@ -89,64 +185,85 @@ public sealed class CustomerWriter(RetailCrmClient crm, CustomerStateStore state
             }
         }
 
-        /// <summary>
-        /// Customers RetailCRM may or may not have: one list request tells. The missing ones are uploaded together, or,
-        /// after an upload refused them, created alone.
-        /// </summary>
-        private async Task LookUpAndWriteAsync(IReadOnlyList<Wanted> customers, bool upload)
+        private async Task LookUpAndUploadAsync(List<Wanted> unknown)
         {
-            Dictionary<string, JsonObject> found;
-            try
+            var chunks = unknown.Chunk(RetailCrmClient.MaxUploadBatch).ToList();
+            var listing = ListAsync(unknown);
+            var uploads = chunks.Select(UploadAsync).ToList();
+            var found = await listing;
+            var refused = new List<Wanted>();
+            foreach (var (chunk, upload) in chunks.Zip(uploads))
             {
-                found = [];
-                foreach (var chunk in customers.Chunk(RetailCrmClient.MaxCustomersPerList))
-                    foreach (var (id, customer) in await crm.ListCustomersAsync(chunk.Select(c => c.Customer.ExternalId).ToList(), site, ct))
-                        found[id] = customer;
+                var (result, error) = await upload;
+                foreach (var c in chunk)
+                {
+                    var id = c.Customer.ExternalId;
+                    if (result?.Created.Contains(id) == true) Written(c);
+                    else if (found.Customers is { } customers && customers.TryGetValue(id, out var held))
+                    {
+                        if (CrmContent.Holds(held, c.Customer)) Written(c);
+                        else _edits.Add(c);
+                    }
+                    // Not created, and nothing tells whether it exists: the queue tries again.
+                    else if (found.Error is not null) Fail([c], found.Error);
+                    else if (error is not null and not ExternalCallException { IsTransient: false }) Fail([c], error);
+                    // Most likely created meanwhile by another instance; its orders go, and the next step makes sure.
+                    else refused.Add(c);
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            _refused = refused;
+        }
+
+        /// <summary>
+        /// Refused by the upload yet not found by the lookup beside it: created meanwhile by another instance, or invalid.
+        /// One more lookup tells which; only the missing are created alone, for their own error.
+        /// </summary>
+        private async Task RetryMissingAsync(List<Wanted> refused)
+        {
+            if (refused.Count == 0) return;
+            var found = await ListAsync(refused);
+            if (found.Error is not null)
             {
-                Fail(customers, ex);
+                Fail(refused, found.Error);
                 return;
             }
-            var (different, missing) = (new List<Wanted>(), new List<Wanted>());
-            foreach (var c in customers)
+            var different = new List<Wanted>();
+            var missing = new List<Wanted>();
+            foreach (var c in refused)
             {
-                if (!found.TryGetValue(c.Customer.ExternalId, out var held)) missing.Add(c);
+                if (!found.Customers!.TryGetValue(c.Customer.ExternalId, out var held)) missing.Add(c);
                 else if (CrmContent.Holds(held, c.Customer)) Written(c);
                 else different.Add(c);
             }
-            var creates = upload
-                ? missing.Chunk(RetailCrmClient.MaxUploadBatch).Select(UploadAsync)
-                : missing.Select(c => AttemptAsync(c, () => crm.CreateCustomerAsync(c.Customer, site, ct)));
-            await Task.WhenAll(creates.Append(EditAllAsync(different)));
+            await Task.WhenAll(missing.Select(c => AttemptAsync(c, () => crm.CreateCustomerAsync(c.Customer, site, ct))).Append(EditAllAsync(different)));
         }
 
-        private async Task UploadAsync(Wanted[] chunk)
+        private async Task<(UploadResult? Result, Exception? Error)> UploadAsync(Wanted[] chunk)
         {
-            UploadResult result;
             try
             {
-                result = await crm.UploadCustomersAsync(chunk.Select(c => c.Customer).ToList(), site, ct);
-            }
-            catch (ExternalCallException refused) when (!refused.IsTransient)
-            {
-                // The whole request was refused (one invalid customer can do that): each alone, for its own answer.
-                await Task.WhenAll(chunk.Select(c => AttemptAsync(c, () => crm.CreateCustomerAsync(c.Customer, site, ct))));
-                return;
+                return (await crm.UploadCustomersAsync(chunk.Select(c => c.Customer).ToList(), site, ct), null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Fail(chunk, ex);
-                return;
+                return (null, ex);
             }
-            var refusedOnes = new List<Wanted>();
-            foreach (var c in chunk)
+        }
+
+        private async Task<(Dictionary<string, JsonObject>? Customers, Exception? Error)> ListAsync(IReadOnlyList<Wanted> wanted)
+        {
+            try
             {
-                if (result.Uploaded.ContainsKey(c.Customer.ExternalId)) Written(c);
-                else refusedOnes.Add(c);
+                var found = new Dictionary<string, JsonObject>();
+                foreach (var chunk in wanted.Chunk(RetailCrmClient.MaxCustomersPerList))
+                    foreach (var (id, customer) in await crm.ListCustomersAsync(chunk.Select(c => c.Customer.ExternalId).ToList(), site, ct))
+                        found[id] = customer;
+                return (found, null);
             }
-            // Refused: created meanwhile by another instance, or invalid. The list tells which.
-            if (refusedOnes.Count > 0) await LookUpAndWriteAsync(refusedOnes, upload: false);
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return (null, ex);
+            }
         }
 
         private Task EditAllAsync(List<Wanted> edits) => Task.WhenAll(edits.Select(c => AttemptAsync(c, async () =>
@@ -166,13 +283,12 @@ public sealed class CustomerWriter(RetailCrmClient crm, CustomerStateStore state
             try
             {
                 var id = await write();
-                log.LogInformation("Customer {CustomerId} written to RetailCRM site {Site} as {CrmCustomerId}",
-                    c.Customer.ExternalId, site, id);
+                log.LogInformation("Customer {CustomerId} written to RetailCRM site {Site} as {CrmCustomerId}", c.Customer.ExternalId, site, id);
                 Written(c);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                results[(site, c.Customer.ExternalId)] = ex;
+                Fail([c], ex);
             }
         }
 
@@ -180,12 +296,18 @@ public sealed class CustomerWriter(RetailCrmClient crm, CustomerStateStore state
         {
             _written.Add(new CustomerState(c.Customer.ExternalId, c.Hash, c.Version,
                 _known.GetValueOrDefault(c.Customer.ExternalId)?.ETag ?? default));
-            results[(site, c.Customer.ExternalId)] = null;
+            Held(c, c.Hash, c.Version);
         }
 
-        private void Fail(IEnumerable<Wanted> customers, Exception ex)
+        private void Held(Wanted c, string hash, DateTimeOffset? version)
         {
-            foreach (var c in customers) results[(site, c.Customer.ExternalId)] = ex;
+            claim.Content[c.Key] = (hash, version);
+            claim.Results[c.Key] = null;
+        }
+
+        private void Fail(IEnumerable<Wanted> failed, Exception ex)
+        {
+            foreach (var c in failed) claim.Results[c.Key] = ex;
         }
     }
 }

@@ -71,13 +71,12 @@ internal sealed class OrderBatchPush(
             await ReadAndMapAsync(work.Where(w => w.Open).ToList(), ct);
             var read = Stopwatch.GetElapsedTime(started);
             await ForEachAsync(work.Where(w => w.Open), w => SkipUnchangedAsync(w, ct));
-            await WriteCustomersAsync(work.Where(w => w.Open && w.Mapped!.Customer is not null && w.CustomerHash != w.State!.CustomerHash).ToList(), ct);
-            var customers = Stopwatch.GetElapsedTime(started);
-            await WriteOrdersAsync(work.Where(w => w.Open).ToList(), ct);
+            var customersWritten = TimeSpan.Zero;
+            await WriteCustomersThenOrdersAsync(work, ct, () => customersWritten = Stopwatch.GetElapsedTime(started));
             var written = Stopwatch.GetElapsedTime(started);
             await FinishAsync(work, ct);
             log.LogDebug("Batch of {Count}: leased {Leased:0.00} s, read {Read:0.00} s, customers {Customers:0.00} s, orders {Written:0.00} s, saved {Saved:0.00} s",
-                work.Count, leased.TotalSeconds, read.TotalSeconds, customers.TotalSeconds, written.TotalSeconds,
+                work.Count, leased.TotalSeconds, read.TotalSeconds, customersWritten.TotalSeconds, written.TotalSeconds,
                 Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
         catch
@@ -181,17 +180,33 @@ internal sealed class OrderBatchPush(
     // ---- customers ----------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// The customers whose content changed in these orders since each order's last push. An order whose own customer
-    /// content did not change never writes its customer, so an old order saved again cannot revert details a newer
-    /// order brought.
+    /// The customers whose content changed in these orders since each order's last push, then the orders once their
+    /// customers exist, while the customers' content is completed beside them. An order whose own customer content did
+    /// not change never writes its customer, so an old order saved again cannot revert details a newer order brought.
+    /// An order whose customer could not be written fails, even when the order itself went, so that its message comes
+    /// back and the customer is written then.
     /// </summary>
-    private async Task WriteCustomersAsync(List<Work> work, CancellationToken ct)
+    private async Task WriteCustomersThenOrdersAsync(List<Work> work, CancellationToken ct, Action customersReady)
     {
-        if (work.Count == 0) return;
-        var results = await customers.WriteAsync(work.Select(w =>
+        var buyers = work.Where(w => w.Open && w.Mapped!.Customer is not null && w.CustomerHash != w.State!.CustomerHash).ToList();
+        var progress = buyers.Count == 0 ? null : customers.Start(buyers.Select(w =>
             new CustomerWriter.Wanted(w.Mapped!.Site, w.Mapped.Customer!, w.CustomerHash!, w.DateUpdate)).ToList(), ct);
-        foreach (var w in work)
-            if (results.GetValueOrDefault((w.Mapped!.Site, w.Mapped.Customer!.ExternalId)) is { } error) w.Error = error;
+        try
+        {
+            if (progress is not null) FailBuyers(buyers, await progress.Ready);
+            customersReady();
+            await WriteOrdersAsync(work.Where(w => w.Open).ToList(), ct);
+        }
+        finally
+        {
+            if (progress is not null) FailBuyers(buyers, await progress.Done);
+        }
+    }
+
+    private static void FailBuyers(List<Work> buyers, IReadOnlyDictionary<(string Site, string ExternalId), Exception?> results)
+    {
+        foreach (var w in buyers)
+            if (results.GetValueOrDefault((w.Mapped!.Site, w.Mapped.Customer!.ExternalId)) is { } error) w.Error ??= error;
     }
 
     // ---- orders -------------------------------------------------------------------------------------------------
@@ -200,7 +215,7 @@ internal sealed class OrderBatchPush(
     {
         foreach (var w in work.Where(w => w.OrderHash == w.State!.OrderHash))
         {
-            // Only the customer changed, and it was written above.
+            // Only the customer changed: the customer writer takes care of it.
             w.CrmId = w.State!.CrmId;
             w.Outcome = PushOutcome.Updated;
         }
