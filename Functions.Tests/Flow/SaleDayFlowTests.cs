@@ -82,6 +82,8 @@ public class SaleDayFlowTests
         Assert.That(_harness.Bitrix.TotalRequests, Is.LessThanOrEqualTo(40 * 120 / 100 / 2), "Bitrix reads go in batches");
         Assert.That(_harness.Crm.FindCustomer(_harness.Bitrix.GetOrder(5001)!["userId"]!.ToString()), Is.Not.Null);
         Assert.That(await _harness.PoisonMessageCountAsync(), Is.Zero);
+        Assert.That((_harness.Crm.RateLimitViolations, _harness.Bitrix.RateLimitViolations), Is.EqualTo((0, 0)),
+            "no request over either service's limit");
     }
 
     [Test]

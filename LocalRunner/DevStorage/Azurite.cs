@@ -8,20 +8,17 @@ namespace BitrixRetailCrm.LocalRunner.DevStorage;
 /// Used by the demo, the tests and the benchmarks; `--skipApiVersionCheck` because Azure.Storage.Queues 12.28 speaks a
 /// newer API version than Azurite 3.37 knows. Each service runs in a process of its own, as the real services have
 /// front ends of their own: one Node thread serving all three made a hook's queue write wait behind the push's table
-/// transactions. With a movable clock (azurite-clock.js) a test can let storage time pass at once.
+/// transactions.
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private static readonly string[] Services = ["Blob", "Queue", "Table"];
     private readonly Process[] _processes;
-    private readonly string? _clockFile;
-    private readonly SemaphoreSlim _clockShifted = new(0);
 
-    private Azurite(Process[] processes, string? clockFile, IReadOnlyDictionary<string, int> ports)
+    private Azurite(Process[] processes, IReadOnlyDictionary<string, int> ports)
     {
         _processes = processes;
-        _clockFile = clockFile;
         ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
             $"AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{ports["Blob"]}/devstoreaccount1;" +
             $"QueueEndpoint=http://127.0.0.1:{ports["Queue"]}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{ports["Table"]}/devstoreaccount1;";
@@ -29,13 +26,9 @@ public sealed class Azurite : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static Task<Azurite> StartAsync(CancellationToken ct = default) => StartAsync(movableClock: false, ct);
-
-    /// <param name="movableClock">Lets <see cref="ShiftClockAsync"/> move the emulator's clock forward.</param>
-    public static async Task<Azurite> StartAsync(bool movableClock, CancellationToken ct = default)
+    public static async Task<Azurite> StartAsync(CancellationToken ct = default)
     {
-        var clockFile = movableClock ? Path.GetTempFileName() : null;
-        var started = Services.Select(service => StartServiceAsync(service, clockFile, ct)).ToList();
+        var started = Services.Select(service => StartServiceAsync(service, ct)).ToList();
         try
         {
             await Task.WhenAll(started);
@@ -45,32 +38,13 @@ public sealed class Azurite : IAsyncDisposable
             foreach (var task in started.Where(t => t.IsCompletedSuccessfully)) task.Result.Process.Kill();
             throw;
         }
-        var azurite = new Azurite([.. started.Select(t => t.Result.Process)], clockFile,
-            started.ToDictionary(t => t.Result.Service, t => t.Result.Port));
+        var azurite = new Azurite([.. started.Select(t => t.Result.Process)], started.ToDictionary(t => t.Result.Service, t => t.Result.Port));
         foreach (var process in azurite._processes)
         {
-            _ = azurite.DrainAsync(process.StandardOutput);
-            _ = azurite.DrainAsync(process.StandardError);
+            _ = DrainAsync(process.StandardOutput);
+            _ = DrainAsync(process.StandardError);
         }
         return azurite;
-    }
-
-    /// <summary>
-    /// Moves the emulator's clock forward: visibility timeouts, message leases and the Date of every response see the
-    /// time pass, the processes talking to it do not.
-    /// </summary>
-    public async Task ShiftClockAsync(TimeSpan by, CancellationToken ct = default)
-    {
-        if (_clockFile is null) throw new InvalidOperationException("Azurite was started without a movable clock");
-        await File.WriteAllTextAsync(_clockFile, ((long)by.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), ct);
-        foreach (var process in _processes)
-        {
-            using var signal = Process.Start("kill", ["-USR2", process.Id.ToString(CultureInfo.InvariantCulture)]);
-            await signal.WaitForExitAsync(ct);
-        }
-        foreach (var _ in _processes)
-            if (!await _clockShifted.WaitAsync(TimeSpan.FromSeconds(10), ct))
-                throw new TimeoutException("Azurite did not confirm the clock shift");
     }
 
     public async ValueTask DisposeAsync()
@@ -81,20 +55,18 @@ public sealed class Azurite : IAsyncDisposable
             await process.WaitForExitAsync();
             process.Dispose();
         }
-        if (_clockFile is not null) File.Delete(_clockFile);
     }
 
     /// <summary>
     /// Starts one service on a free port chosen here (azurite-table reports port 0 when given 0); a port taken in the
     /// meantime by someone else is retried with another.
     /// </summary>
-    private static async Task<(string Service, Process Process, int Port)> StartServiceAsync(string service, string? clockFile,
-        CancellationToken ct)
+    private static async Task<(string Service, Process Process, int Port)> StartServiceAsync(string service, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             var port = LoopbackPort.Free();
-            var process = StartProcess(service, port, clockFile);
+            var process = StartProcess(service, port);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(60));
             while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
@@ -106,17 +78,12 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
-    private static Process StartProcess(string service, int port, string? clockFile)
+    private static Process StartProcess(string service, int port)
     {
         var name = service.ToLowerInvariant();
         var start = new ProcessStartInfo(FindExecutable($"azurite-{name}"),
             $"--silent --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --{name}Host 127.0.0.1 --{name}Port {port}")
         { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (clockFile is not null)
-        {
-            start.Environment["NODE_OPTIONS"] = $"--require \"{Path.Combine(AppContext.BaseDirectory, "azurite-clock.js")}\"";
-            start.Environment["AZURITE_CLOCK_FILE"] = clockFile;
-        }
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start azurite-{name}");
         ChildProcesses.KillOnExit(() => process);
         return process;
@@ -132,10 +99,9 @@ public sealed class Azurite : IAsyncDisposable
         throw new FileNotFoundException($"node_modules/.bin/{name} not found: run `npm ci` in the repository root");
     }
 
-    private async Task DrainAsync(StreamReader reader)
+    /// <summary>Reads what the process writes, so that a full pipe never blocks it.</summary>
+    private static async Task DrainAsync(StreamReader reader)
     {
-        while (await reader.ReadLineAsync() is { } line)
-            if (line.StartsWith("Azurite clock shifted", StringComparison.Ordinal)) _clockShifted.Release();
+        while (await reader.ReadLineAsync() is not null) { }
     }
-
 }
