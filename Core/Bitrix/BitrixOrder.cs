@@ -16,6 +16,7 @@ public sealed record BitrixOrder(
     string? Currency,
     DateTimeOffset? DateInsert,
     DateTimeOffset? DateUpdate,
+    DateTimeOffset? DateStatus,
     string? UserDescription,
     string? Comments,
     string? XmlId,

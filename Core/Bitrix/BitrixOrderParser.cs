@@ -39,6 +39,7 @@ public static class BitrixOrderParser
             Currency: o.String("currency"),
             DateInsert: o.Date("dateInsert"),
             DateUpdate: o.Date("dateUpdate"),
+            DateStatus: o.Date("dateStatus"),
             UserDescription: o.String("userDescription"),
             Comments: o.String("comments"),
             XmlId: o.String("xmlId"),

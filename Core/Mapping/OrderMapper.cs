@@ -34,7 +34,7 @@ public static class OrderMapper
         {
             ExternalId = order.Id,
             Number = options.NumberTemplate.Replace("{accountNumber}", order.AccountNumber).Replace("{id}", order.Id),
-            Status = Status(order, mappings),
+            Status = StatusOf(order.StatusId, order.Canceled, order.SiteId, mappings),
             StatusComment = order.Canceled ? order.ReasonCanceled : null,
             OrderType = OrderType(order, mappings) ?? options.OrderType,
             CreatedAt = CrmDateTime(order.DateInsert, options),
@@ -55,10 +55,11 @@ public static class OrderMapper
         return new MappedOrder(mappings.Map(MappingKind.Site, order.SiteId), crmOrder, Customer(order, person));
     }
 
-    private static string Status(BitrixOrder order, MappingSet mappings) =>
-        order.Canceled && mappings.TryMap(MappingKind.Status, CanceledStatusCode, order.SiteId, out var canceled)
-            ? canceled
-            : mappings.Map(MappingKind.Status, order.StatusId, order.SiteId);
+    /// <summary>The RetailCRM status a Bitrix status (and cancel flag) is pushed as.</summary>
+    public static string StatusOf(string statusId, bool canceled, string siteId, MappingSet mappings) =>
+        canceled && mappings.TryMap(MappingKind.Status, CanceledStatusCode, siteId, out var canceledStatus)
+            ? canceledStatus
+            : mappings.Map(MappingKind.Status, statusId, siteId);
 
     private static string? OrderType(BitrixOrder order, MappingSet mappings) =>
         order.PersonTypeId is { } personType ? mappings.MapOptional(MappingKind.OrderType, personType, order.SiteId) : null;

@@ -83,9 +83,16 @@ public sealed class RetailCrmClient(IHttpClientFactory httpClientFactory,
         return IdOf(response, "orders/create");
     }
 
-    public async Task<long> EditOrderAsync(CrmOrder order, string site, CancellationToken ct) =>
-        IdOf(await PostFormAsync($"orders/{Uri.EscapeDataString(order.ExternalId)}/edit",
-            new() { ["order"] = CrmJson.Serialize(order), ["by"] = "externalId", ["site"] = site }, ct), "orders/edit");
+    public Task<long> EditOrderAsync(CrmOrder order, string site, CancellationToken ct) =>
+        EditOrderAsync(order.ExternalId, CrmJson.Serialize(order), site, ct);
+
+    /// <summary>Changes only the fields given (and externalId), leaving the order's other fields as RetailCRM has them.</summary>
+    public Task<long> EditOrderAsync(JsonObject fields, string site, CancellationToken ct) =>
+        EditOrderAsync(fields["externalId"]!.GetValue<string>(), fields.ToJsonString(CrmJson.Options), site, ct);
+
+    private async Task<long> EditOrderAsync(string externalId, string json, string site, CancellationToken ct) =>
+        IdOf(await PostFormAsync($"orders/{Uri.EscapeDataString(externalId)}/edit",
+            new() { ["order"] = json, ["by"] = "externalId", ["site"] = site }, ct), "orders/edit");
 
     public async Task<long> CreateCustomerAsync(CrmCustomer customer, string site, CancellationToken ct) =>
         IdOf(await PostFormAsync("customers/create",

@@ -7,11 +7,17 @@ using Microsoft.Extensions.Logging;
 
 namespace BitrixRetailCrm.StatusSync;
 
-public enum StatusApplyOutcome { Applied, AlreadyInBitrix, Stale, OwnWrite }
+public enum StatusApplyOutcome { Applied, AlreadyInBitrix, Stale, OwnWrite, BitrixNewer }
 
 /// <summary>
 /// Applies one RetailCRM status to the Bitrix order: in RetailCRM's order (stale changes ignored), never our own push
 /// reported back, and without a Bitrix write when Bitrix already shows it. Shared by the trigger queue and the history poll.
+/// <para>
+/// When both sides changed the status since they last agreed on it (<see cref="SyncedStatus"/>), the later change wins:
+/// Bitrix's time is its dateStatus (dateUpdate when absent; a later unrelated save must not make an older status
+/// change win), RetailCRM's is the change's time; both have whole seconds, and a tie goes to the manager's change. A change older than a status our push wrote to RetailCRM since is no
+/// longer RetailCRM's status and is not applied either. Either way the conflict is logged with both values.
+/// </para>
 /// </summary>
 public sealed class StatusApplier(
     BitrixClient bitrix,
@@ -47,23 +53,54 @@ public sealed class StatusApplier(
             metrics.StatusApplied(nameof(StatusApplyOutcome.Stale));
             return StatusApplyOutcome.Stale;
         }
-        var outcome = await WriteToBitrixAsync(orderId, change, ct);
+        var (outcome, synced) = await WriteToBitrixAsync(orderId, change, last, ct);
         await statusStates.SaveAsync(new AppliedStatus(orderId, change.Status, StaleChangeFilter.Advance(last?.Change, change),
-            clock.GetUtcNow()), ct);
+            clock.GetUtcNow(), synced ?? last?.SyncedStatus), ct);
         log.LogInformation("Status {Status} of order {OrderId} {Outcome}, {Direction}", change.Status, orderId, outcome,
             SyncDirection.RetailCrmToBitrix);
         metrics.StatusApplied(outcome.ToString());
         return outcome;
     }
 
-    private async Task<StatusApplyOutcome> WriteToBitrixAsync(string orderId, CrmStatusChange change, CancellationToken ct)
+    /// <returns>The outcome, and the RetailCRM status of what Bitrix shows afterwards when both sides now agree on it.</returns>
+    private async Task<(StatusApplyOutcome Outcome, string? Synced)> WriteToBitrixAsync(string orderId, CrmStatusChange change,
+        AppliedStatus? last, CancellationToken ct)
     {
+        var pushed = await orderStates.GetAsync(orderId, ct);
         // RetailCRM showing exactly what we pushed means Bitrix already has it, or a newer Bitrix change is on its way.
-        if ((await orderStates.GetAsync(orderId, ct))?.PushedStatus == change.Status) return StatusApplyOutcome.OwnWrite;
-        var update = (await mappings.GetAsync(ct)).MapFromCrm(orderId, change.Status);
+        if (pushed?.PushedStatus == change.Status) return (StatusApplyOutcome.OwnWrite, null);
+        var mappingSet = await mappings.GetAsync(ct);
+        var update = mappingSet.MapFromCrm(orderId, change.Status);
         var order = await bitrix.GetOrderAsync(orderId, ct);
-        if (order.StatusId == update.StatusId && order.Canceled == update.Canceled) return StatusApplyOutcome.AlreadyInBitrix;
+        var bitrixStatus = OrderMapper.StatusOf(order.StatusId, order.Canceled, order.SiteId, mappingSet);
+        if (order.StatusId == update.StatusId && order.Canceled == update.Canceled) return (StatusApplyOutcome.AlreadyInBitrix, bitrixStatus);
+        if (IsOlderThanBitrix(orderId, change, order, bitrixStatus, SyncedStatus.Of(pushed, last), pushed))
+            return (StatusApplyOutcome.BitrixNewer, null);
         await bitrix.UpdateOrderStatusAsync(orderId, update.StatusId, update.Canceled, ct);
-        return StatusApplyOutcome.Applied;
+        return (StatusApplyOutcome.Applied, OrderMapper.StatusOf(update.StatusId, update.Canceled, order.SiteId, mappingSet));
     }
+
+    private bool IsOlderThanBitrix(string orderId, CrmStatusChange change, BitrixOrder order, string bitrixStatus, string? synced,
+        OrderPushState? pushed)
+    {
+        if (change.ChangedAt is not { } changedAt) return false; // nothing to compare: RetailCRM's change is the news
+        if (synced is not null && bitrixStatus != synced)
+        {
+            var bitrixAt = order.DateStatus ?? order.DateUpdate;
+            var bitrixWins = bitrixAt > changedAt; // whole seconds on both sides: a tie goes to the manager's explicit change
+            log.LogWarning("Order {OrderId}: status changed on both sides since they last agreed on {SyncedStatus}: in Bitrix to {BitrixStatus} at {BitrixChangedAt}, in RetailCRM to {CrmStatus} at {CrmChangedAt}; the later one wins: {Winner}",
+                orderId, synced, bitrixStatus, bitrixAt, change.Status, changedAt, bitrixWins ? "Bitrix" : "RetailCRM");
+            return bitrixWins;
+        }
+        // RetailCRM's times have whole seconds: a push within the same second is not known to be later.
+        if (pushed?.StatusSentAt is { } sentAt && WholeSeconds(sentAt) > changedAt && pushed.PushedStatus != change.Status)
+        {
+            log.LogWarning("Order {OrderId}: RetailCRM's status {CrmStatus} of {CrmChangedAt} was replaced by the site's {BitrixStatus}, pushed at {PushedAt}; not applied",
+                orderId, change.Status, changedAt, pushed.PushedStatus, sentAt);
+            return true;
+        }
+        return false;
+    }
+
+    private static DateTimeOffset WholeSeconds(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerSecond));
 }

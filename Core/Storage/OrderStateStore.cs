@@ -1,4 +1,5 @@
 using Azure;
+using System.Text.Json;
 using Azure.Data.Tables;
 using BitrixRetailCrm.Configuration;
 using Microsoft.Extensions.Options;
@@ -6,12 +7,18 @@ using Microsoft.Extensions.Options;
 namespace BitrixRetailCrm.Storage;
 
 /// <summary>
-/// What was last pushed for an order: the RetailCRM id, hashes of the payloads, the status sent (to recognise our
-/// own write when RetailCRM reports it back), when, and the Bitrix dateUpdate of the order version last handled: pushed,
-/// found unchanged, or refused for good (the reconciliation skips an order listed with that dateUpdate).
+/// What was last pushed for an order: the RetailCRM id, hashes of the payloads, when, and the Bitrix dateUpdate of the
+/// order version last handled: pushed, found unchanged, or refused for good (the reconciliation skips an order listed
+/// with that dateUpdate).
 /// </summary>
+/// <param name="PushedStatus">The RetailCRM status of Bitrix's status at the last push, sent or found unchanged.</param>
+/// <param name="FieldHashes">A hash per top-level field of the order as Bitrix had it at the last push: a push sends
+/// only the fields whose hash changed, so what a manager changed in RetailCRM is not written over.</param>
+/// <param name="StatusSyncedAt">When <paramref name="PushedStatus"/> was recorded.</param>
+/// <param name="StatusSentAt">When a push last wrote the status to RetailCRM.</param>
 public sealed record OrderPushState(string OrderId, long? CrmId, string? OrderHash, string? CustomerHash,
-    string? PushedStatus, DateTimeOffset? PushedAt, DateTimeOffset? PushedDateUpdate, ETag ETag);
+    string? PushedStatus, DateTimeOffset? PushedAt, DateTimeOffset? PushedDateUpdate, ETag ETag,
+    IReadOnlyDictionary<string, string>? FieldHashes = null, DateTimeOffset? StatusSyncedAt = null, DateTimeOffset? StatusSentAt = null);
 
 /// <summary>
 /// Where the reconciliation resumes: orders updated at or after <see cref="Since"/>, in id order after
@@ -214,6 +221,9 @@ public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions
         ["PushedStatus"] = state.PushedStatus,
         ["PushedAt"] = state.PushedAt,
         ["PushedDateUpdate"] = state.PushedDateUpdate,
+        ["FieldHashes"] = state.FieldHashes is { } hashes ? JsonSerializer.Serialize(hashes) : null,
+        ["StatusSyncedAt"] = state.StatusSyncedAt,
+        ["StatusSentAt"] = state.StatusSentAt,
     };
 
     private static TableEntity Released(OrderPushState state) => new(Partition, state.OrderId) { ["LeaseUntil"] = DateTimeOffset.UnixEpoch };
@@ -260,7 +270,9 @@ public sealed class OrderStateStore(StorageClients storage, IOptions<SyncOptions
 
     private static OrderPushState ToState(TableEntity e) => new(e.RowKey, e.GetInt64("CrmId"), e.GetString("OrderHash"),
         e.GetString("CustomerHash"), e.GetString("PushedStatus"), e.GetDateTimeOffset("PushedAt"),
-        e.GetDateTimeOffset("PushedDateUpdate"), e.ETag);
+        e.GetDateTimeOffset("PushedDateUpdate"), e.ETag,
+        e.GetString("FieldHashes") is { } hashes ? JsonSerializer.Deserialize<Dictionary<string, string>>(hashes) : null,
+        e.GetDateTimeOffset("StatusSyncedAt"), e.GetDateTimeOffset("StatusSentAt"));
 }
 
 public sealed class OrderBusyException(string orderId)

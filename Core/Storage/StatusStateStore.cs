@@ -7,7 +7,10 @@ using Microsoft.Extensions.Options;
 namespace BitrixRetailCrm.Storage;
 
 /// <summary>The newest RetailCRM status applied to a Bitrix order, and which change it came from.</summary>
-public sealed record AppliedStatus(string OrderId, string CrmStatus, LastAppliedChange Change, DateTimeOffset AppliedAt);
+/// <param name="SyncedStatus">The RetailCRM status of what Bitrix showed after the change was applied (or found
+/// newer): with many-to-one maps it may differ from <paramref name="CrmStatus"/>, and the push must not send it back.</param>
+public sealed record AppliedStatus(string OrderId, string CrmStatus, LastAppliedChange Change, DateTimeOffset AppliedAt,
+    string? SyncedStatus = null);
 
 /// <summary>Where the history poll resumes: after <see cref="SinceId"/>, or from <see cref="StartDate"/> before any entry was seen.</summary>
 public sealed record HistoryCursor(long? SinceId, DateTimeOffset? StartDate);
@@ -22,12 +25,20 @@ public sealed class StatusStateStore(StorageClients storage, IOptions<StatusSync
     public async Task<AppliedStatus?> GetAsync(string orderId, CancellationToken ct)
     {
         var e = await FindAsync(OrderPartition, orderId, ct);
-        return e is null
-            ? null
-            : new AppliedStatus(orderId, e.GetString("CrmStatus") ?? "",
-                new LastAppliedChange(e.GetInt64("LastHistoryId"), e.GetDateTimeOffset("LastChangedAt")),
-                e.GetDateTimeOffset("AppliedAt") ?? default);
+        return e is null ? null : ToStatus(e);
     }
+
+    /// <summary>The applied statuses of several orders, a query per 14; orders never changed in RetailCRM are absent.</summary>
+    public async Task<IReadOnlyDictionary<string, AppliedStatus>> GetAsync(IReadOnlyCollection<string> orderIds, CancellationToken ct)
+    {
+        if (orderIds.Count == 0) return new Dictionary<string, AppliedStatus>();
+        var (rows, _) = await TableRows.ReadAsync(await TableAsync(ct), OrderPartition, orderIds, ct);
+        return rows.ToDictionary(r => r.Key, r => ToStatus(r.Value));
+    }
+
+    private static AppliedStatus ToStatus(TableEntity e) => new(e.RowKey, e.GetString("CrmStatus") ?? "",
+        new LastAppliedChange(e.GetInt64("LastHistoryId"), e.GetDateTimeOffset("LastChangedAt")),
+        e.GetDateTimeOffset("AppliedAt") ?? default, e.GetString("SyncedStatus"));
 
     public async Task SaveAsync(AppliedStatus status, CancellationToken ct)
     {
@@ -38,6 +49,7 @@ public sealed class StatusStateStore(StorageClients storage, IOptions<StatusSync
             ["LastHistoryId"] = status.Change.HistoryId,
             ["LastChangedAt"] = status.Change.ChangedAt,
             ["AppliedAt"] = status.AppliedAt,
+            ["SyncedStatus"] = status.SyncedStatus,
         }, TableUpdateMode.Replace, ct);
     }
 

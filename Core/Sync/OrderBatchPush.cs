@@ -52,7 +52,12 @@ internal sealed class OrderBatchPush(
         public string? CustomerHash;
         public long? CrmId;
         public DateTimeOffset? DateUpdate;
-        /// <summary>What an echo of our own status write records: no RetailCRM write, but the status RetailCRM gave it.</summary>
+        public IReadOnlyDictionary<string, string>? FieldHashes;
+        /// <summary>The status both sides last agreed on (<see cref="Storage.SyncedStatus"/>).</summary>
+        public string? SyncedStatus;
+        /// <summary>The fields of an order RetailCRM has that changed in Bitrix since the last sync; null sends the whole order.</summary>
+        public List<string>? Fields;
+        /// <summary>What an order with nothing to write records: this version, and the status it was found with.</summary>
         public OrderPushState? EchoState;
         public PushOutcome? Outcome;
         public Exception? Error;
@@ -70,7 +75,8 @@ internal sealed class OrderBatchPush(
             var leased = Stopwatch.GetElapsedTime(started);
             await ReadAndMapAsync(work.Where(w => w.Open).ToList(), ct);
             var read = Stopwatch.GetElapsedTime(started);
-            await ForEachAsync(work.Where(w => w.Open), w => SkipUnchangedAsync(w, ct));
+            await ReadSyncedStatusesAsync(work.Where(w => w.Open && w.State!.CrmId is not null).ToList(), ct);
+            foreach (var w in work.Where(w => w.Open)) SkipUnchanged(w);
             var customersWritten = TimeSpan.Zero;
             await WriteCustomersThenOrdersAsync(work, ct, () => customersWritten = Stopwatch.GetElapsedTime(started));
             var written = Stopwatch.GetElapsedTime(started);
@@ -138,6 +144,7 @@ internal sealed class OrderBatchPush(
                 w.DateUpdate = read.Order!.DateUpdate;
                 w.Mapped = OrderMapper.Map(read.Order!, mappingSet, _mappingOptions.Value);
                 w.OrderHash = Hash(w.Mapped.Site, CrmJson.Serialize(w.Mapped.Order));
+                w.FieldHashes = CrmOrderFields.Hashes(w.Mapped.Site, w.Mapped.Order);
                 w.CustomerHash = w.Mapped.Customer is null ? null : Hash(w.Mapped.Site, CrmJson.Serialize(w.Mapped.Customer));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -147,34 +154,48 @@ internal sealed class OrderBatchPush(
         }
     }
 
-    private async Task SkipUnchangedAsync(Work w, CancellationToken ct)
+    /// <summary>
+    /// The status each order RetailCRM already has was last synced with, from its push state and the RetailCRM change
+    /// last applied to it (one query per 14 orders; orders new to RetailCRM need none).
+    /// </summary>
+    private async Task ReadSyncedStatusesAsync(List<Work> work, CancellationToken ct)
+    {
+        if (work.Count == 0) return;
+        var applied = await statusStates.GetAsync(work.Select(w => w.Id).ToList(), ct);
+        foreach (var w in work) w.SyncedStatus = SyncedStatus.Of(w.State, applied.GetValueOrDefault(w.Id));
+    }
+
+    /// <summary>
+    /// What an order RetailCRM already has needs: the fields that changed in Bitrix since the last sync, nothing else.
+    /// The status counts as changed only when Bitrix's differs from the one both sides last agreed on, so neither the
+    /// echo of a status we applied from RetailCRM nor a later unrelated save (a payment callback) writes a coarser Bitrix
+    /// status over the manager's. An order with no field to send and the same buyer details writes nothing.
+    /// </summary>
+    private void SkipUnchanged(Work w)
     {
         var state = w.State!;
-        if (state.OrderHash == w.OrderHash && state.CustomerHash == w.CustomerHash)
+        var status = w.Mapped!.Order.Status;
+        if (state.OrderHash == w.OrderHash && state.CustomerHash == w.CustomerHash && (w.SyncedStatus ?? status) == status)
         {
             w.Outcome = PushOutcome.Unchanged;
             log.LogInformation("Order {OrderId} unchanged since {PushedAt}; no RetailCRM write", w.Id, state.PushedAt);
             return;
         }
-        if (w.CustomerHash == state.CustomerHash && await IsEchoOfRetailCrmStatusAsync(w.Id, w.Mapped!, state, ct))
+        if (state.CrmId is null) return; // new to RetailCRM: the whole order
+        var synced = state.FieldHashes;
+        w.Fields = w.FieldHashes!.Keys.Union(synced?.Keys ?? []).Where(field => field == CrmOrderFields.Status
+                ? status != w.SyncedStatus
+                : synced?.GetValueOrDefault(field) is not { } hash || hash != w.FieldHashes!.GetValueOrDefault(field))
+            .ToList();
+        if (w.Fields.Count > 0 || w.CustomerHash != state.CustomerHash) return;
+        w.EchoState = state with
         {
-            w.EchoState = state with { OrderHash = w.OrderHash, PushedStatus = w.Mapped!.Order.Status, PushedDateUpdate = w.DateUpdate };
-            w.Outcome = PushOutcome.Unchanged;
-            log.LogInformation("Order {OrderId} only took status {Status} from RetailCRM; no RetailCRM write",
-                w.Id, w.Mapped.Order.Status);
-        }
-    }
-
-    /// <summary>
-    /// Our own sale.order.update comes back as an OnSaleOrderSaved hook. When the only difference from the last push is
-    /// the status RetailCRM itself gave the order, pushing it back would be a write that changes nothing.
-    /// </summary>
-    private async Task<bool> IsEchoOfRetailCrmStatusAsync(string orderId, MappedOrder mapped, OrderPushState state, CancellationToken ct)
-    {
-        if (state.OrderHash is null || mapped.Order.Status == state.PushedStatus) return false;
-        var applied = await statusStates.GetAsync(orderId, ct);
-        return applied?.CrmStatus == mapped.Order.Status
-            && Hash(mapped.Site, CrmJson.Serialize(mapped.Order with { Status = state.PushedStatus })) == state.OrderHash;
+            OrderHash = w.OrderHash, FieldHashes = w.FieldHashes, PushedStatus = status, StatusSyncedAt = clock.GetUtcNow(),
+            PushedDateUpdate = w.DateUpdate,
+        };
+        w.Outcome = PushOutcome.Unchanged;
+        log.LogInformation("Order {OrderId}: nothing changed in Bitrix since the last sync (status {Status}); no RetailCRM write",
+            w.Id, status);
     }
 
     // ---- customers ----------------------------------------------------------------------------------------------
@@ -213,7 +234,7 @@ internal sealed class OrderBatchPush(
 
     private async Task WriteOrdersAsync(List<Work> work, CancellationToken ct)
     {
-        foreach (var w in work.Where(w => w.OrderHash == w.State!.OrderHash))
+        foreach (var w in work.Where(w => w.Fields is { Count: 0 }))
         {
             // Only the customer changed: the customer writer takes care of it.
             w.CrmId = w.State!.CrmId;
@@ -225,7 +246,9 @@ internal sealed class OrderBatchPush(
             .SelectMany(site => site.Chunk(RetailCrmClient.MaxUploadBatch).Select(chunk => UploadOrdersAsync(site.Key, chunk, ct)));
         var edits = changed.Where(w => w.State!.CrmId is not null).Select(w => Attempt(w, async () =>
         {
-            w.CrmId = await crm.EditOrderAsync(w.Mapped!.Order, w.Mapped.Site, ct);
+            w.CrmId = w.Fields is { } fields
+                ? await crm.EditOrderAsync(CrmOrderFields.Partial(w.Mapped!.Order, fields), w.Mapped.Site, ct)
+                : await crm.EditOrderAsync(w.Mapped!.Order, w.Mapped.Site, ct);
             w.Outcome = PushOutcome.Updated;
         }));
         await Task.WhenAll(uploads.Concat(edits));
@@ -328,7 +351,9 @@ internal sealed class OrderBatchPush(
         : w.Outcome != PushOutcome.Unchanged ? w.State! with
         {
             CrmId = w.CrmId, OrderHash = w.OrderHash, CustomerHash = w.CustomerHash, PushedStatus = w.Mapped!.Order.Status,
-            PushedAt = clock.GetUtcNow(), PushedDateUpdate = w.DateUpdate,
+            PushedAt = clock.GetUtcNow(), PushedDateUpdate = w.DateUpdate, FieldHashes = w.FieldHashes,
+            StatusSyncedAt = clock.GetUtcNow(),
+            StatusSentAt = w.Fields?.Contains(CrmOrderFields.Status) == false ? w.State.StatusSentAt : clock.GetUtcNow(),
         }
         // Nothing to write, but this version counts as pushed: the reconciliation must not queue it again.
         : w.State!.PushedDateUpdate != w.DateUpdate ? w.State with { PushedDateUpdate = w.DateUpdate }

@@ -28,8 +28,8 @@ internal sealed class BitrixOrderStore
     }
 
     /// <summary>
-    /// Stores an order the way the shop saves it: a new or changed order gets dateUpdate = now and its next version, as
-    /// Order::save does; saving the same content again changes nothing.
+    /// Stores an order the way the shop saves it: a new or changed order gets dateUpdate = now and its next version, and
+    /// dateStatus = now when its statusId changed, as Order::save does; saving the same content again changes nothing.
     /// </summary>
     public void Save(JsonObject order)
     {
@@ -40,6 +40,8 @@ internal sealed class BitrixOrderStore
             if (orders.TryGetValue(id, out JsonObject? stored) && JsonNode.DeepEquals(WithoutStamps(stored), WithoutStamps(saved)))
                 return;
             saved["dateUpdate"] = BitrixFormat.Date(ShopClock.Now());
+            if (stored is not null && JsonValues.AsString(stored["statusId"]) != JsonValues.AsString(saved["statusId"]))
+                saved["dateStatus"] = saved["dateUpdate"]!.DeepClone();
             saved["version"] = (JsonValues.AsInt(stored?["version"]) ?? 0) + 1;
             orders[id] = saved;
         }

@@ -83,5 +83,8 @@ public sealed class RetailCrmSimulator : IAsyncDisposable
     /// <summary>What a manager does in the CRM UI: the history gets a source "user" entry.</summary>
     public void ChangeOrderStatus(string externalId, string statusCode) => state.ChangeStatusAsManager(externalId, statusCode);
 
+    /// <summary>A manager edits a field of the order in RetailCRM, e.g. the manager comment or the delivery cost.</summary>
+    public void ChangeOrderField(string externalId, string field, JsonNode? value) => state.ChangeFieldAsManager(externalId, field, value);
+
     public ValueTask DisposeAsync() => host.DisposeAsync();
 }

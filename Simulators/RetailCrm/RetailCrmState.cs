@@ -118,6 +118,17 @@ internal sealed class RetailCrmState
         }
     }
 
+    /// <summary>A manager edits another field of the order in RetailCRM (its history entry is not modelled).</summary>
+    public void ChangeFieldAsManager(string externalId, string field, JsonNode? value)
+    {
+        lock (gate)
+        {
+            JsonObject order = LocateOrder(externalId, byId: false, site: null)
+                ?? throw new KeyNotFoundException($"No order with externalId={externalId}.");
+            order[field] = value?.DeepClone();
+        }
+    }
+
     public void ChangeStatusAsManager(string externalId, string statusCode)
     {
         lock (gate)
