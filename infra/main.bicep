@@ -298,7 +298,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Sync__RepeatedSaveWindow: '00:00:01'
     Sync__PushBatchSize: '100'
     Sync__PushBatchWindow: '00:00:01'
-    Sync__MaxConcurrentPushBatches: '8' // × 100 orders ≤ host.json batchSize + newBatchThreshold (800)
+    Sync__MaxConcurrentPushBatches: '12' // × 100 orders ≤ host.json batchSize + newBatchThreshold (1200)
     Sync__PushDeadline: '00:00:45'
 
     StatusSync__StatusStateTable: tables.statusState

@@ -81,9 +81,9 @@ public sealed class SyncOptions
 
     /// <summary>
     /// Batches in flight at once per instance. With RetailCRM answering in 3-5 s one lane moves a batch per two round
-    /// trips; host.json batchSize + newBatchThreshold must hold this many batches' messages (8 × 100 = 800).
+    /// trips; host.json batchSize + newBatchThreshold must hold this many batches' messages (12 × 100 = 1200).
     /// </summary>
-    [Range(1, 64)] public int MaxConcurrentPushBatches { get; set; } = 8;
+    [Range(1, 64)] public int MaxConcurrentPushBatches { get; set; } = 12;
 
     /// <summary>
     /// A push batch's work is cancelled this long after it starts and its orders' messages come back to the queue, so a
