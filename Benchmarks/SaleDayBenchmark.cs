@@ -10,6 +10,7 @@ using BitrixRetailCrm.LocalRunner;
 using BitrixRetailCrm.LocalRunner.DevStorage;
 using BitrixRetailCrm.Mapping;
 using BitrixRetailCrm.RetailCrm;
+using BitrixRetailCrm.Simulators;
 using BitrixRetailCrm.Simulators.Bitrix;
 using BitrixRetailCrm.Simulators.RetailCrm;
 using Microsoft.Extensions.Configuration;
@@ -133,19 +134,8 @@ public static class SaleDayBenchmark
         var ids = Enumerable.Range(FirstId, s.Orders).ToList();
         var buyers = new SaleDayBuyers(ids, s.Returning, s.KnownBuyers, s.StaleBuyers, s.MovingBuyers);
         buyers.SeedRetailCrm(crm);
-        var expected = new Dictionary<string, JsonObject>();
         foreach (var id in WarmUpIds) bitrix.PutOrder(SampleOrders.Create(id));
-        foreach (var moves in new[] { false, true })
-        {
-            // A buyer's order with a new address is their latest: saved a second later, its dateUpdate is later too.
-            if (moves) await Task.Delay(TimeSpan.FromSeconds(1.1));
-            foreach (var id in ids.Where(id => buyers.IsMove(id) == moves))
-            {
-                var order = SampleOrders.Create(id, new SampleOrderOptions(Buyer: buyers.OnOrder(id)));
-                bitrix.PutOrder(order);
-                expected[id.ToString(CultureInfo.InvariantCulture)] = order;
-            }
-        }
+        var expected = await buyers.SaveOrdersAsync(bitrix);
 
         var functionKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         var settings = RunnerSettings(s, azurite, bitrix, crm, functionKey);

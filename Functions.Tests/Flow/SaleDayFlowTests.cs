@@ -2,6 +2,7 @@ using System.Net;
 using BitrixRetailCrm.Http;
 using BitrixRetailCrm.Mapping;
 using BitrixRetailCrm.RetailCrm;
+using BitrixRetailCrm.Simulators;
 using BitrixRetailCrm.Simulators.Bitrix;
 using BitrixRetailCrm.Simulators.RetailCrm;
 using BitrixRetailCrm.Storage;
@@ -84,6 +85,35 @@ public class SaleDayFlowTests
         Assert.That(await _harness.PoisonMessageCountAsync(), Is.Zero);
         Assert.That((_harness.Crm.RateLimitViolations, _harness.Bitrix.RateLimitViolations), Is.EqualTo((0, 0)),
             "no request over either service's limit");
+    }
+
+    [Test]
+    public async Task Eight_hundred_orders_of_returning_and_known_buyers_arrive_once_with_customers_up_to_date()
+    {
+        await StartAsync();
+        var ids = Enumerable.Range(20_001, 800).ToList();
+        var buyers = new SaleDayBuyers(ids, returning: 0.25, known: 0.8, stale: 0.05, moving: 0.1);
+        buyers.SeedRetailCrm(_harness.Crm);
+        await buyers.SaveOrdersAsync(_harness.Bitrix);
+
+        await SendHooksAsync(ids, savesPerOrder: 2);
+        await WaitForOrdersAsync(ids, TimeSpan.FromSeconds(120));
+        await WaitForQuietAsync();
+
+        Assert.Multiple(() =>
+        {
+            AssertOncePerOrder(ids);
+            Assert.That(buyers.Count, Is.InRange(480, 600), "about 500 buyers");
+            Assert.That(buyers.StaleInRetailCrm(_harness.Crm), Is.Zero, "every customer has the details of its latest order");
+            Assert.That(_harness.Crm.Requests.Count(r => r.Method == "GET" && r.Path.Contains("/customers/", StringComparison.Ordinal)),
+                Is.Zero, "never a GET per customer");
+            Assert.That(CrmRequests("/customers"), Is.LessThanOrEqualTo(CrmRequests("orders/upload")), "one lookup per batch at most");
+            Assert.That(_harness.Crm.Requests.Count, Is.LessThanOrEqualTo(800 * 0.1), "RetailCRM requests per order");
+            Assert.That(_harness.Bitrix.TotalRequests, Is.LessThanOrEqualTo(800 * 0.05), "Bitrix requests per order");
+            Assert.That((_harness.Crm.RateLimitViolations, _harness.Bitrix.RateLimitViolations), Is.EqualTo((0, 0)));
+        });
+        Assert.That(await _harness.PoisonMessageCountAsync(), Is.Zero);
+        Assert.That(await _harness.DeadLetters.ListOpenAsync(SyncDirection.BitrixToRetailCrm, CancellationToken.None), Is.Empty);
     }
 
     [Test]

@@ -2,14 +2,14 @@ using System.Text.Json.Nodes;
 using BitrixRetailCrm.Simulators.Bitrix;
 using BitrixRetailCrm.Simulators.RetailCrm;
 
-namespace BitrixRetailCrm.Benchmarks;
+namespace BitrixRetailCrm.Simulators;
 
 /// <summary>
 /// The buyers of the sale-day orders, deterministic: a <see cref="BuyerPool"/> with a share of returning buyers; some of
 /// those move house between their orders (their last order carries the new address and is saved last); a share of all
 /// buyers is in RetailCRM before the run, some of them with a phone RetailCRM holds out of date.
 /// </summary>
-internal sealed class SaleDayBuyers
+public sealed class SaleDayBuyers
 {
     private const int Seed = 2026;
     private readonly BuyerPool _pool;
@@ -38,11 +38,26 @@ internal sealed class SaleDayBuyers
 
     public int Known => _known.Count;
 
-    /// <summary>The buyer as order <paramref name="orderId"/> carries them.</summary>
-    public SampleBuyer OnOrder(int orderId) => _onOrder[orderId];
-
-    /// <summary>Orders that carry a buyer's new address: saved after the others, as the buyer's latest order.</summary>
-    public bool IsMove(int orderId) => _onOrder[orderId] != _pool.BuyerOf(orderId);
+    /// <summary>
+    /// Saves every order in Bitrix with its buyer. An order with a buyer's new address is their latest: saved a second
+    /// after the others (Bitrix dates have whole seconds), so its dateUpdate is later too.
+    /// </summary>
+    /// <returns>The orders by id, as saved.</returns>
+    public async Task<Dictionary<string, JsonObject>> SaveOrdersAsync(BitrixSimulator bitrix)
+    {
+        var saved = new Dictionary<string, JsonObject>();
+        foreach (var moves in new[] { false, true })
+        {
+            if (moves) await Task.Delay(TimeSpan.FromSeconds(1.1));
+            foreach (var id in _onOrder.Keys.Where(id => (_onOrder[id] != _pool.BuyerOf(id)) == moves).Order())
+            {
+                var order = SampleOrders.Create(id, new SampleOrderOptions(Buyer: _onOrder[id]));
+                bitrix.PutOrder(order);
+                saved[id.ToString(System.Globalization.CultureInfo.InvariantCulture)] = order;
+            }
+        }
+        return saved;
+    }
 
     public void SeedRetailCrm(RetailCrmSimulator crm)
     {
