@@ -13,12 +13,13 @@ using Microsoft.Extensions.Options;
 namespace BitrixRetailCrm.Sync;
 
 /// <summary>
-/// Pushes a batch of distinct orders: lease each order's orderstate row (ETag, across instances), read them all with
-/// one Bitrix <c>batch</c>, map and hash them, skip the unchanged ones and the echoes of RetailCRM's own status, write
-/// the changed customers with customers/upload and the new orders with orders/upload (HTTP 460 partial answers are
-/// handled per order: "already exists" becomes an edit, any other failure is retried alone with orders/create so that
-/// only that order fails, with RetailCRM's own message), edit the orders RetailCRM already has and that really
-/// changed, and save each order's state. Every order gets its own <see cref="PushResult"/>.
+/// Pushes a batch of distinct orders: lease each order's orderstate row (ETag, across instances; a marker row per lease
+/// lets <see cref="AbandonedPushRecovery"/> find the orders of an instance that dies), read them with a Bitrix
+/// <c>batch</c> per 50, map and hash them, skip what did not change in Bitrix since the last sync, make their customers
+/// exist (<see cref="CustomerWriter"/>), create the new orders with orders/upload (HTTP 460 partial answers are handled
+/// per order: "already exists" becomes an edit, any other failure is retried alone with orders/create so that only that
+/// order fails, with RetailCRM's own message), edit the orders RetailCRM already has with only the fields that changed,
+/// and save each order's state. Every order gets its own <see cref="PushResult"/>.
 /// </summary>
 internal sealed class OrderBatchPush(
     BitrixClient bitrix,

@@ -20,8 +20,9 @@ public enum PushOutcome { Created, Updated, Unchanged, DeadLettered }
 /// <para>
 /// The queue trigger hands over one message per invocation; concurrent invocations are gathered by
 /// <see cref="PushBatcher"/> into batches of up to 100 orders (<see cref="SyncOptions.PushBatchSize"/>), pushed by
-/// <see cref="OrderBatchPush"/> with one Bitrix <c>batch</c>, one customers/upload and one orders/upload for the new
-/// ones, and edits only for orders that really changed. Each invocation still gets its own outcome or exception.
+/// <see cref="OrderBatchPush"/> with a few requests per batch: Bitrix <c>batch</c> reads, a customers lookup and upload,
+/// orders/upload for the new orders, and edits only for orders that really changed. Each invocation still gets its own
+/// outcome or exception, within <see cref="PushBatchLimits.MaxWait"/>.
 /// </para>
 /// </summary>
 public sealed class OrderPushHandler : IDisposable

@@ -20,7 +20,7 @@ public class FieldOwnershipFlowTests
         _harness = await IntegrationHarness.StartAsync();
         Assert.That((await _harness.SendBitrixEventAsync(1001)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         await IntegrationHarness.WaitUntilAsync(() => _harness.Crm.FindOrder("1001") is not null, "order 1001 is in RetailCRM");
-        await SettleAsync();
+        await _harness.SettleAsync();
         await _harness.HistoryPoller.RunAsync(CancellationToken.None); // first run: the feed from now on
     }
 
@@ -33,22 +33,12 @@ public class FieldOwnershipFlowTests
 
     private JsonObject BitrixOrder => _harness.Bitrix.GetOrder(1001)!;
 
-    private async Task SettleAsync()
-    {
-        await DrainedAsync();
-        await Task.Delay(1500); // the echo event Bitrix posts after our write, and its push
-        await DrainedAsync();
-    }
-
-    private Task DrainedAsync() => IntegrationHarness.WaitUntilAsync(async () =>
-        await _harness.QueuedMessageCountAsync() + await _harness.StatusQueueCountAsync() == 0, "queues are drained");
-
     /// <summary>A manager's change comes back through the history poll, and Bitrix echoes our write as a saved order.</summary>
     private async Task ManagerSetsAsync(string status)
     {
         _harness.Crm.ChangeOrderStatus("1001", status);
         await _harness.HistoryPoller.RunAsync(CancellationToken.None);
-        await SettleAsync();
+        await _harness.SettleAsync();
     }
 
     /// <summary>The shop saves the order in Bitrix (the admin panel, a payment callback) and fires its hook.</summary>
@@ -59,7 +49,7 @@ public class FieldOwnershipFlowTests
         _harness.Bitrix.PutOrder(order);
         if (!hook) return;
         Assert.That((await _harness.SendBitrixEventAsync(1001)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
-        await SettleAsync();
+        await _harness.SettleAsync();
     }
 
     [Test]
@@ -123,14 +113,14 @@ public class FieldOwnershipFlowTests
         await SiteSavesAsync(order => order["statusId"] = "F", hook: false);
 
         await _harness.HistoryPoller.RunAsync(CancellationToken.None);
-        await SettleAsync();
+        await _harness.SettleAsync();
         Assert.That(BitrixOrder["statusId"]!.GetValue<string>(), Is.EqualTo("F"), "the older RetailCRM change is not applied");
         Assert.That(_harness.Logs.Lines.Any(l => l.Contains("status changed on both sides", StringComparison.Ordinal)
             && l.Contains("complete", StringComparison.Ordinal) && l.Contains("assembling", StringComparison.Ordinal)), Is.True,
             "the conflict is logged with both values");
 
         Assert.That((await _harness.SendBitrixEventAsync(1001)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
-        await SettleAsync();
+        await _harness.SettleAsync();
         Assert.That(CrmStatus, Is.EqualTo("complete"), "the site's later status reaches RetailCRM");
     }
 
@@ -142,9 +132,9 @@ public class FieldOwnershipFlowTests
         _harness.Crm.ChangeOrderStatus("1001", "complete");
 
         await _harness.HistoryPoller.RunAsync(CancellationToken.None);
-        await SettleAsync();
+        await _harness.SettleAsync();
         Assert.That((await _harness.SendBitrixEventAsync(1001)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted)); // the late hook
-        await SettleAsync();
+        await _harness.SettleAsync();
 
         Assert.That(BitrixOrder["statusId"]!.GetValue<string>(), Is.EqualTo("F"));
         Assert.That(CrmStatus, Is.EqualTo("complete"));
@@ -158,7 +148,7 @@ public class FieldOwnershipFlowTests
         await SiteSavesAsync(order => order["statusId"] = "D"); // pushed before the history poll sees the manager's change
 
         await _harness.HistoryPoller.RunAsync(CancellationToken.None);
-        await SettleAsync();
+        await _harness.SettleAsync();
 
         Assert.That(CrmStatus, Is.EqualTo("delivery"));
         Assert.That(BitrixOrder["statusId"]!.GetValue<string>(), Is.EqualTo("D"), "Bitrix and RetailCRM agree");

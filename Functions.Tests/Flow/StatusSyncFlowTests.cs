@@ -30,16 +30,6 @@ public class StatusSyncFlowTests
     private Task WaitForBitrixStatusAsync(string statusId) =>
         IntegrationHarness.WaitUntilAsync(() => BitrixStatus(1001) == statusId, $"Bitrix order 1001 has status {statusId}");
 
-    private async Task SettleAsync()
-    {
-        await DrainedAsync();
-        await Task.Delay(1500); // the echo event Bitrix posts after our write, and its push
-        await DrainedAsync();
-    }
-
-    private Task DrainedAsync() => IntegrationHarness.WaitUntilAsync(async () =>
-        await _harness.QueuedMessageCountAsync() + await _harness.StatusQueueCountAsync() == 0, "queues are drained");
-
     [Test]
     public async Task Trigger_webhook_lands_the_mapped_status_in_Bitrix()
     {
@@ -85,7 +75,7 @@ public class StatusSyncFlowTests
         await _harness.SendCrmTriggerAsync("1001", "complete");
         await WaitForBitrixStatusAsync("F");
         await IntegrationHarness.WaitUntilAsync(() => _harness.Bitrix.SentEvents.Count > echoesBefore, "Bitrix echoed our write");
-        await SettleAsync();
+        await _harness.SettleAsync();
 
         Assert.That(_harness.Crm.OrderWriteCount("1001"), Is.EqualTo(writesBefore), "the echo pushed nothing back");
     }
@@ -103,7 +93,7 @@ public class StatusSyncFlowTests
         await WaitForBitrixStatusAsync("F");
         await _harness.SendCrmTriggerAsync("1001", "complete-payment");
         await _harness.SendCrmTriggerAsync("1001", "complete");
-        await SettleAsync();
+        await _harness.SettleAsync();
 
         Assert.That(BitrixStatus(1001), Is.EqualTo("F"));
     }
@@ -179,7 +169,7 @@ public class StatusSyncFlowTests
         _harness.Crm.ChangeOrderStatus("1001", "complete-payment");
         await _harness.SendCrmTriggerAsync("1001", "complete-payment");
         await WaitForBitrixStatusAsync("P");
-        await SettleAsync();
+        await _harness.SettleAsync();
 
         var changed = _harness.Bitrix.GetOrder(1001)!;
         changed["statusId"] = "D";

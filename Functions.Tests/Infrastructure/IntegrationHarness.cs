@@ -161,6 +161,19 @@ public sealed class IntegrationHarness : IAsyncDisposable
         return (await queue.ExistsAsync()).Value ? (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount : 0;
     }
 
+    /// <summary>
+    /// Waits until both queues are drained, then for the echo Bitrix posts after a write of ours and for its push.
+    /// </summary>
+    public async Task SettleAsync()
+    {
+        await DrainedAsync();
+        await Task.Delay(1500);
+        await DrainedAsync();
+    }
+
+    private Task DrainedAsync() => WaitUntilAsync(async () => await QueuedMessageCountAsync() + await StatusQueueCountAsync() == 0,
+        "queues are drained");
+
     public async Task<int> PoisonMessageCountAsync() =>
         (await PoisonQueue.ExistsAsync()).Value ? (await PoisonQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount : 0;
 
