@@ -1,4 +1,5 @@
 using System.Globalization;
+using BitrixRetailCrm.Hooks;
 using BitrixRetailCrm.Http;
 using BitrixRetailCrm.Mapping;
 using BitrixRetailCrm.Operations;
@@ -81,7 +82,7 @@ public static class AdminCli
         }
         catch (ExternalCallException ex)
         {
-            await stderr.WriteLineAsync($"Call failed: {ex.Message}");
+            await stderr.WriteLineAsync($"Call failed: {InboundValues.Escaped(ex.Message)}");
             return Failed;
         }
         catch (Azure.RequestFailedException ex)
@@ -138,13 +139,13 @@ public static class AdminCli
         }
         if (await replayer.ReplayAsync(direction, c.Option("order"), c.Option("reason"), c.Ct) is not { } report)
         {
-            await c.Err.WriteLineAsync($"Order {c.Option("order")} has no dead-letter record ({direction}).");
+            await c.Err.WriteLineAsync($"Order {InboundValues.Escaped(c.Option("order")!)} has no dead-letter record ({direction}).");
             return Failed;
         }
         foreach (var letter in report.Replayed)
-            await c.Out.WriteLineAsync($"replayed order {letter.OrderId} ({letter.ReasonCode}), replay #{letter.ReplayCount}");
+            await c.Out.WriteLineAsync($"replayed order {InboundValues.Escaped(letter.OrderId)} ({letter.ReasonCode}), replay #{letter.ReplayCount}");
         foreach (var (skippedId, problem) in report.Skipped)
-            await c.Err.WriteLineAsync($"skipped order {skippedId}: {problem}");
+            await c.Err.WriteLineAsync($"skipped order {InboundValues.Escaped(skippedId)}: {InboundValues.Escaped(problem)}");
         await c.Out.WriteLineAsync($"{report.Replayed.Count} order(s) queued again, {report.Skipped.Count} skipped.");
         return report.Skipped.Count > 0 ? Failed : Ok;
     }
@@ -286,7 +287,9 @@ public static class AdminCli
 
     private static string Table(string[] header, IEnumerable<string[]> rows)
     {
-        var all = rows.Prepend(header).ToList();
+        // Cells hold upstream text (order ids, RetailCRM's and Bitrix's error messages): escaped, so a line break or a
+        // terminal escape in it can neither forge a row nor drive the operator's terminal.
+        var all = rows.Select(row => row.Select(InboundValues.Escaped).ToArray()).Prepend(header).ToList();
         var widths = Enumerable.Range(0, header.Length).Select(i => all.Max(r => r[i].Length)).ToArray();
         var text = new System.Text.StringBuilder();
         foreach (var row in all)

@@ -50,11 +50,11 @@ public static class OrderHookParser
         var eventName = Single(form, "event");
         if (eventName is null || !OrderEvents.Contains(eventName))
             return new ParsedHook(token, domain, [], null, source,
-                $"Field 'event' must be ONSALEORDERSAVED or ONORDERENTITYSAVED, got '{eventName}'.");
+                $"Field 'event' must be ONSALEORDERSAVED or ONORDERENTITYSAVED, got '{InboundValues.Shown(eventName)}'.");
         var id = Single(form, "data[FIELDS][ID]");
         return TryOrderId(id, out var orderId)
             ? new ParsedHook(token, domain, [orderId], null, source)
-            : new ParsedHook(token, domain, [], null, source, $"Field 'data[FIELDS][ID]' must be a positive order ID, got '{id}'.");
+            : new ParsedHook(token, domain, [], null, source, $"Field 'data[FIELDS][ID]' must be a positive order ID, got '{InboundValues.Shown(id)}'.");
     }
 
     private static ParsedHook ParseJson(string body, string? headerToken)
@@ -73,6 +73,9 @@ public static class OrderHookParser
         if (root.ValueKind != JsonValueKind.Object)
             return new ParsedHook(headerToken, null, [], null, source, "The body must be a JSON object.");
         var siteId = root.TryGetProperty("siteId", out var site) && site.ValueKind == JsonValueKind.String ? site.GetString() : null;
+        if (siteId is not null && !InboundValues.IsSiteCode(siteId))
+            return new ParsedHook(headerToken, null, [], null, source,
+                $"Field 'siteId' must be a Bitrix site id (letters, digits, '_' or '-', at most 32), got '{InboundValues.Shown(siteId)}'.");
         var (ids, problem) = ReadJsonOrderIds(root);
         return new ParsedHook(headerToken, null, ids, siteId, source, problem);
     }
@@ -89,14 +92,13 @@ public static class OrderHookParser
         foreach (var value in values)
         {
             var text = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
-            if (!TryOrderId(text, out var id)) return ([], $"Field 'orderId' must be a positive order ID, got '{text}'.");
+            if (!TryOrderId(text, out var id)) return ([], $"Field 'orderId' must be a positive order ID, got '{InboundValues.Shown(text)}'.");
             ids.Add(id);
         }
         return (ids.Distinct().ToList(), null);
     }
 
-    private static bool TryOrderId(string? text, out long id) =>
-        long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out id) && id > 0;
+    private static bool TryOrderId(string? text, out long id) => InboundValues.IsOrderId(text, out id);
 
     private static string? Single(Dictionary<string, StringValues> form, string key) =>
         form.TryGetValue(key, out var values) ? values.ToString() : null;

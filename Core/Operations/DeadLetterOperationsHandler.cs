@@ -53,6 +53,7 @@ public sealed class DeadLetterOperationsHandler(DeadLetterStore deadLetters, Dea
             return Invalid($"includeReplayed must be true or false, got \"{flag}\".");
         if (PageNumber(Value("top"), DefaultPage, 1, MaxPage) is not { } top) return Invalid($"top must be a whole number from 1 to {MaxPage}.");
         if (PageNumber(Value("skip"), 0, 0, int.MaxValue) is not { } skip) return Invalid("skip must be a whole number, 0 or more.");
+        if (Value("orderId") is { } orderId && !InboundValues.IsRecordKey(orderId)) return NotARecordKey(orderId);
         var letters = await deadLetters.FindAsync(new DeadLetterFilter(direction, Value("orderId"), Value("reasonCode"), includeReplayed), ct);
         return new JsonResult(new DeadLetterList(letters.Count, skip, top, [.. letters.Skip(skip).Take(top)]), OperationsStatusHandler.Json);
     }
@@ -78,6 +79,7 @@ public sealed class DeadLetterOperationsHandler(DeadLetterStore deadLetters, Dea
         var selectors = new[] { replay.OrderId is not null, replay.ReasonCode is not null, replay.All == true }.Count(s => s);
         if (selectors != 1 || replay.OrderId is "" || replay.ReasonCode is "")
             return Invalid("Give exactly one of \"orderId\" (non-empty), \"reasonCode\" (non-empty) or \"all\": true.");
+        if (replay.OrderId is { } orderId && !InboundValues.IsRecordKey(orderId)) return NotARecordKey(orderId);
 
         if (await replayer.ReplayAsync(direction, replay.OrderId, replay.ReasonCode, ct) is not { } report)
             return Problems.Create(404, "No dead letter", $"Order {replay.OrderId} has no dead-letter record ({direction}).");
@@ -93,6 +95,9 @@ public sealed class DeadLetterOperationsHandler(DeadLetterStore deadLetters, Dea
 
     private static IActionResult? UnknownDirection(string direction) =>
         SyncDirection.Problem(direction) is { } problem ? Invalid(problem) : null;
+
+    private static IActionResult NotARecordKey(string orderId) =>
+        Invalid($"orderId must be an order id, crm-{{id}} or history-{{id}} (letters, digits, '-' or '_'), got \"{InboundValues.Shown(orderId)}\".");
 
     private static IActionResult Invalid(string detail) => Problems.Create(400, "Invalid request", detail);
 }

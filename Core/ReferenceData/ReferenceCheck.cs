@@ -1,4 +1,5 @@
 using System.Text;
+using BitrixRetailCrm.Hooks;
 using BitrixRetailCrm.Mapping;
 using BitrixRetailCrm.StatusSync;
 
@@ -24,7 +25,9 @@ public sealed record ReferenceReport(IReadOnlyDictionary<string, int> MappingsPe
         if (Findings.Count > 0)
         {
             string[] header = ["KIND", "SEVERITY", "SIDE", "CODE", "PROBLEM"];
-            var rows = Findings.Select(f => new[] { f.Kind, f.Severity.ToString().ToLowerInvariant(), f.Side, f.Code, f.Problem }).ToList();
+            // Codes and problems come from both systems' dictionaries: escaped, so they cannot forge a row or drive a terminal.
+            var rows = Findings.Select(f => new[] { f.Kind, f.Severity.ToString().ToLowerInvariant(), f.Side, f.Code, f.Problem }
+                .Select(InboundValues.Escaped).ToArray()).ToList();
             var widths = Enumerable.Range(0, 4).Select(i => rows.Select(r => r[i].Length).Append(header[i].Length).Max()).ToArray();
             string Line(string[] cells) => string.Join("  ", cells.Take(4).Select((c, i) => c.PadRight(widths[i])).Append(cells[4])).TrimEnd();
             text.AppendLine(Line(header));

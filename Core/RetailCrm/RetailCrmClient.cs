@@ -165,7 +165,8 @@ public sealed class RetailCrmClient(IHttpClientFactory httpClientFactory,
         var operation = $"{resource}/get";
         using var flurl = new FlurlClient(httpClientFactory.CreateClient(HttpClientName));
         var (status, body) = await FlurlCalls.SendAsync("RetailCRM", operation, () => flurl
-            .Request(resource, identifier)
+            .Request(resource)
+            .AppendPathSegment(identifier, fullyEncode: true) // "../customers/57" or "1?by=id" must stay one segment
             .SetQueryParams(new { by, site })
             .AllowAnyHttpStatus()
             .GetAsync(cancellationToken: ct));

@@ -110,10 +110,13 @@ public static class CrmWebhookParser
             var idText = values[fields.Id];
             if (externalId is null && idText is null)
                 return (null, $"Field '{fields.ExternalId}' or '{fields.Id}' is required.");
+            // Only a Bitrix order id can be ours; anything else would end up in a request path or a table key.
+            if (externalId is not null && !InboundValues.IsOrderId(externalId, out _))
+                return (null, $"Field '{fields.ExternalId}' must be a Bitrix order id (digits), got '{InboundValues.Shown(externalId)}'.");
             long? crmId = null;
             if (idText is not null)
             {
-                if (!TryPositive(idText, out var id)) return (null, $"Field '{fields.Id}' must be a positive order id, got '{idText}'.");
+                if (!InboundValues.IsOrderId(idText, out var id)) return (null, $"Field '{fields.Id}' must be a positive order id, got '{InboundValues.Shown(idText)}'.");
                 crmId = id;
             }
             if (values[fields.Status] is not { } status) return (null, $"Field '{fields.Status}' is required.");
@@ -121,7 +124,7 @@ public static class CrmWebhookParser
             if (values[fields.ChangedAt] is { } changedText)
             {
                 if (!CrmDateTime.TryParse(changedText, crmTimeZone, out var moment))
-                    return (null, $"Field '{fields.ChangedAt}' must be a date-time as Y-m-d H:i:s or ISO-8601, got '{changedText}'.");
+                    return (null, $"Field '{fields.ChangedAt}' must be a date-time as Y-m-d H:i:s or ISO-8601, got '{InboundValues.Shown(changedText)}'.");
                 changedAt = moment;
             }
             return (new CrmStatusChange(externalId, crmId, status, values[fields.Site], null, changedAt,
@@ -141,8 +144,5 @@ public static class CrmWebhookParser
             JsonValueKind.Number => value.GetRawText(),
             _ => null,
         };
-
-        private static bool TryPositive(string text, out long id) =>
-            long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
     }
 }

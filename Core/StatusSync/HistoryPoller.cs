@@ -38,6 +38,9 @@ public sealed class HistoryPoller(
                 cursor.StartDate is { } start ? crmTime.Format(start) : null, options.Value.HistoryPageLimit, ct);
             var page = OrderHistoryParser.Parse(json, crmTime.Zone);
             pages++;
+            foreach (var entry in page.Rejected)
+                await failures.RecordAsync(new MalformedHistoryEntryException(entry), SyncDirection.RetailCrmToBitrix, entry.RecordKey,
+                    entry.ReplayMessage(clock.GetUtcNow()), 1);
             foreach (var change in page.StatusChanges)
                 applied += await ApplyAsync(change, ct) ? 1 : 0;
             if (page.LastId is null) break;

@@ -3,10 +3,13 @@ using System.Text.Json;
 namespace BitrixRetailCrm.StatusSync;
 
 /// <param name="StatusChanges">At most one change per order (its newest), oldest first.</param>
-/// <param name="LastId">The highest entry id on the page, skipped entries included: the next <c>filter[sinceId]</c>.
-/// Null for an empty page (keep the cursor).</param>
-/// <param name="HasMore">Request again from <see cref="LastId"/> (not the next page number, retailcrm-api.md §8.3).</param>
-public sealed record OrderHistoryPage(IReadOnlyList<CrmStatusChange> StatusChanges, long? LastId, bool HasMore);
+/// <param name="LastId">The highest entry id on the page, skipped and rejected entries included: the next
+/// <c>filter[sinceId]</c>. Null for an empty page (keep the cursor).</param>
+/// <param name="HasMore">Request again from <see cref="LastId"/>, not the next page number, as the official modules do
+/// (retailcrm/bitrix-module RetailCrmHistory_v5).</param>
+/// <param name="Rejected">Entries that cannot be read: each is dead-lettered on its own and the cursor moves past it.</param>
+public sealed record OrderHistoryPage(IReadOnlyList<CrmStatusChange> StatusChanges, long? LastId, bool HasMore,
+    IReadOnlyList<RejectedHistoryEntry> Rejected);
 
 /// <summary>
 /// Reads a <c>GET orders/history</c> response (retailcrm-api.md §8) down to the status changes to apply in Bitrix.
@@ -20,15 +23,26 @@ public static class OrderHistoryParser
 {
     private const string StatusField = "status";
 
+    /// <summary>
+    /// A malformed entry (no id, an unreadable time) is rejected on its own, so one bad entry never holds the cursor and
+    /// the good ones of its page are applied; <c>"history": null</c> reads as an empty page.
+    /// </summary>
     /// <exception cref="FormatException">The body is not a history response.</exception>
     public static OrderHistoryPage Parse(string json, TimeZoneInfo crmTimeZone)
     {
         using var document = Document(json);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("history", out var history)
-            || history.ValueKind != JsonValueKind.Array)
+            || history.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
             throw new FormatException("An orders/history response needs a \"history\" array");
-        var entries = history.EnumerateArray().Select(entry => Entry.Read(entry, crmTimeZone)).ToList();
+        var entries = new List<Entry>();
+        var rejected = new List<RejectedHistoryEntry>();
+        if (history.ValueKind == JsonValueKind.Array)
+            foreach (var element in history.EnumerateArray())
+            {
+                try { entries.Add(Entry.Read(element, crmTimeZone)); }
+                catch (FormatException ex) { rejected.Add(RejectedHistoryEntry.Of(element, ex.Message)); }
+            }
         var changes = entries
             .Where(entry => entry.StatusChange is not null)
             .GroupBy(entry => (entry.StatusChange!.Site, entry.StatusChange.ExternalId))
@@ -37,7 +51,8 @@ public static class OrderHistoryParser
             .Select(newest => newest.StatusChange!)
             .OrderBy(change => change.HistoryId)
             .ToList();
-        return new OrderHistoryPage(changes, entries.Count > 0 ? entries.Max(entry => entry.Id) : null, HasMore(root));
+        var ids = entries.Select(entry => entry.Id).Concat(rejected.Select(entry => entry.Id).OfType<long>()).ToList();
+        return new OrderHistoryPage(changes, ids.Count > 0 ? ids.Max() : null, HasMore(root), rejected);
     }
 
     private static JsonDocument Document(string json)
@@ -57,12 +72,12 @@ public static class OrderHistoryParser
         && Int(pagination, "currentPage") is { } current && Int(pagination, "totalPageCount") is { } total
         && current < total;
 
-    private static long? Int(JsonElement parent, string name) =>
+    internal static long? Int(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)
             ? number
             : null;
 
-    private static string? Text(JsonElement parent, string name) =>
+    internal static string? Text(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var value) ? value.ValueKind switch
         {
             JsonValueKind.String => value.GetString() is { Length: > 0 } text ? text : null,

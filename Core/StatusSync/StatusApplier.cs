@@ -7,11 +7,15 @@ using Microsoft.Extensions.Logging;
 
 namespace BitrixRetailCrm.StatusSync;
 
-public enum StatusApplyOutcome { Applied, AlreadyInBitrix, Stale, OwnWrite, BitrixNewer }
+public enum StatusApplyOutcome { Applied, AlreadyInBitrix, Stale, OwnWrite, BitrixNewer, NotOurs }
 
 /// <summary>
 /// Applies one RetailCRM status to the Bitrix order: in RetailCRM's order (stale changes ignored), never our own push
 /// reported back, and without a Bitrix write when Bitrix already shows it. Shared by the trigger queue and the history poll.
+/// Only orders of this integration are touched: a RetailCRM account also holds orders of marketplaces, of the phone and
+/// of other stores, some with an externalId that looks like a Bitrix order id. A change applies only to an order of a
+/// mapped RetailCRM site that this integration pushed, as the same RetailCRM order; everything else is ignored and
+/// counted (<c>statuses_applied{outcome="NotOurs"}</c>), never written to Bitrix.
 /// <para>
 /// When both sides changed the status since they last agreed on it (<see cref="SyncedStatus"/>), the later change wins:
 /// Bitrix's time is its dateStatus (dateUpdate when absent; a later unrelated save must not make an older status
@@ -45,6 +49,14 @@ public sealed class StatusApplier(
 
     private async Task<StatusApplyOutcome> ApplyLockedAsync(string orderId, CrmStatusChange change, CancellationToken ct)
     {
+        var pushed = long.TryParse(orderId, out var id) && id > 0 ? await orderStates.GetAsync(orderId, ct) : null;
+        if (!await IsOursAsync(change, pushed, ct))
+        {
+            log.LogInformation("RetailCRM order {ExternalId} ({CrmId}, site {Site}) is not one this integration pushed; its status {Status} is ignored",
+                orderId, change.CrmId, change.Site, change.Status);
+            metrics.StatusApplied(nameof(StatusApplyOutcome.NotOurs));
+            return StatusApplyOutcome.NotOurs;
+        }
         var last = await statusStates.GetAsync(orderId, ct);
         if (StaleChangeFilter.Decide(last?.Change, change) == ChangeDecision.Ignore)
         {
@@ -53,7 +65,7 @@ public sealed class StatusApplier(
             metrics.StatusApplied(nameof(StatusApplyOutcome.Stale));
             return StatusApplyOutcome.Stale;
         }
-        var (outcome, synced) = await WriteToBitrixAsync(orderId, change, last, ct);
+        var (outcome, synced) = await WriteToBitrixAsync(orderId, change, pushed, last, ct);
         await statusStates.SaveAsync(new AppliedStatus(orderId, change.Status, StaleChangeFilter.Advance(last?.Change, change),
             clock.GetUtcNow(), synced ?? last?.SyncedStatus), ct);
         log.LogInformation("Status {Status} of order {OrderId} {Outcome}, {Direction}", change.Status, orderId, outcome,
@@ -64,9 +76,8 @@ public sealed class StatusApplier(
 
     /// <returns>The outcome, and the RetailCRM status of what Bitrix shows afterwards when both sides now agree on it.</returns>
     private async Task<(StatusApplyOutcome Outcome, string? Synced)> WriteToBitrixAsync(string orderId, CrmStatusChange change,
-        AppliedStatus? last, CancellationToken ct)
+        OrderPushState? pushed, AppliedStatus? last, CancellationToken ct)
     {
-        var pushed = await orderStates.GetAsync(orderId, ct);
         // RetailCRM showing exactly what we pushed means Bitrix already has it, or a newer Bitrix change is on its way.
         if (pushed?.PushedStatus == change.Status) return (StatusApplyOutcome.OwnWrite, null);
         var mappingSet = await mappings.GetAsync(ct);
@@ -78,6 +89,14 @@ public sealed class StatusApplier(
             return (StatusApplyOutcome.BitrixNewer, null);
         await bitrix.UpdateOrderStatusAsync(orderId, update.StatusId, update.Canceled, ct);
         return (StatusApplyOutcome.Applied, OrderMapper.StatusOf(update.StatusId, update.Canceled, order.SiteId, mappingSet));
+    }
+
+    /// <summary>Pushed by us (so its externalId is a Bitrix order id), as the same RetailCRM order, on a mapped site.</summary>
+    private async Task<bool> IsOursAsync(CrmStatusChange change, OrderPushState? pushed, CancellationToken ct)
+    {
+        if (pushed?.CrmId is not { } crmId || change.CrmId is { } id && id != crmId) return false;
+        if (change.Site is not { } site) return true;
+        return (await mappings.GetAsync(ct)).Entries.Any(e => e.Kind == MappingKind.Site && e.CrmCode == site);
     }
 
     private bool IsOlderThanBitrix(string orderId, CrmStatusChange change, BitrixOrder order, string bitrixStatus, string? synced,

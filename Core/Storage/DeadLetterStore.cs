@@ -41,20 +41,29 @@ public sealed record DeadLetterFilter(string? Direction = null, string? OrderId 
 public sealed class DeadLetterStore(StorageClients storage, IOptions<SyncOptions> options)
 {
     /// <summary>
+    /// Most characters a record keeps of a text (reason, last response, message): a Table property holds 64 KiB, and a
+    /// record must always be writable, whatever upstream sent.
+    /// </summary>
+    public const int MaxTextLength = 8_000;
+
+    /// <summary>Most characters of an order id kept in the record's key.</summary>
+    private const int MaxKeyLength = 200;
+
+    /// <summary>
     /// One record per order and direction; a later failure overwrites the reason, keeps the replay history and opens
     /// the record again (whatever <see cref="DeadLetter.Open"/> says).
     /// </summary>
     public async Task RecordAsync(DeadLetter letter, CancellationToken ct)
     {
         var table = await TableAsync(ct);
-        var entity = new TableEntity(letter.Direction, letter.OrderId)
+        var entity = new TableEntity(letter.Direction, Key(letter.OrderId))
         {
-            ["OrderId"] = letter.OrderId,
+            ["OrderId"] = Cap(letter.OrderId),
             ["ReasonCode"] = letter.ReasonCode,
-            ["Reason"] = letter.Reason,
-            ["LastResponse"] = letter.LastResponse,
+            ["Reason"] = Cap(letter.Reason),
+            ["LastResponse"] = letter.LastResponse is { } response ? Cap(response) : null,
             ["Attempts"] = letter.Attempts,
-            ["Message"] = letter.Message,
+            ["Message"] = Cap(letter.Message),
             ["FailedAt"] = letter.FailedAt,
             ["Open"] = true,
         };
@@ -64,7 +73,7 @@ public sealed class DeadLetterStore(StorageClients storage, IOptions<SyncOptions
     public async Task<DeadLetter?> GetAsync(string direction, string orderId, CancellationToken ct)
     {
         var table = await TableAsync(ct);
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(direction, orderId, cancellationToken: ct);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(direction, Key(orderId), cancellationToken: ct);
         return response.HasValue ? ToDeadLetter(response.Value!) : null;
     }
 
@@ -76,7 +85,7 @@ public sealed class DeadLetterStore(StorageClients storage, IOptions<SyncOptions
     {
         var conditions = new List<FormattableString>();
         if (filter.Direction is { } direction) conditions.Add($"PartitionKey eq {direction}");
-        if (filter.OrderId is { } orderId) conditions.Add($"RowKey eq {orderId}");
+        if (filter.OrderId is { } orderId) conditions.Add($"RowKey eq {Key(orderId)}");
         if (filter.ReasonCode is { } reasonCode) conditions.Add($"ReasonCode eq {reasonCode}");
         if (!filter.IncludeReplayed) conditions.Add($"Open eq {true}");
         var query = conditions.Count == 0 ? null : string.Join(" and ", conditions.Select(TableClient.CreateQueryFilter));
@@ -102,7 +111,7 @@ public sealed class DeadLetterStore(StorageClients storage, IOptions<SyncOptions
     public async Task MarkReplayedAsync(DeadLetter letter, DateTimeOffset at, CancellationToken ct)
     {
         var table = await TableAsync(ct);
-        var entity = new TableEntity(letter.Direction, letter.OrderId)
+        var entity = new TableEntity(letter.Direction, Key(letter.OrderId))
         {
             ["Open"] = false,
             ["ReplayCount"] = letter.ReplayCount + 1,
@@ -113,8 +122,21 @@ public sealed class DeadLetterStore(StorageClients storage, IOptions<SyncOptions
 
     private Task<TableClient> TableAsync(CancellationToken ct) => storage.TableAsync(options.Value.DeadLetterTable, ct);
 
+    /// <summary>
+    /// Table keys may not hold '/', '\', '#', '?' or control characters, and an id from upstream can hold anything:
+    /// escaped (a Bitrix order id, digits only, stays as it is) and capped.
+    /// </summary>
+    private static string Key(string orderId)
+    {
+        var key = Uri.EscapeDataString(orderId);
+        return key.Length <= MaxKeyLength ? key : key[..MaxKeyLength];
+    }
+
+    private static string Cap(string text) =>
+        text.Length <= MaxTextLength ? text : text[..MaxTextLength] + $"… [{text.Length - MaxTextLength} more characters]";
+
     private static DeadLetter ToDeadLetter(TableEntity e) => new(
-        e.PartitionKey, e.RowKey, e.GetString("ReasonCode") ?? "", e.GetString("Reason") ?? "", e.GetString("LastResponse"),
+        e.PartitionKey, e.GetString("OrderId") ?? Uri.UnescapeDataString(e.RowKey), e.GetString("ReasonCode") ?? "", e.GetString("Reason") ?? "", e.GetString("LastResponse"),
         e.GetInt32("Attempts") ?? 0, e.GetString("Message") ?? "", e.GetDateTimeOffset("FailedAt") ?? default,
         e.GetInt32("ReplayCount") ?? 0, e.GetDateTimeOffset("ReplayedAt"), e.GetBoolean("Open") ?? true);
 }

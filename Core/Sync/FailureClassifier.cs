@@ -16,6 +16,7 @@ public static class FailureClassifier
         UnmappedCodeException unmapped => new($"unmapped-{unmapped.Kind.ToKey()}", true, null),
         BitrixOrderNotFoundException notFound => new("bitrix-order-not-found", true, notFound.ResponseBody),
         BitrixPayloadException => new("bitrix-payload-invalid", true, null),
+        StatusSync.MalformedHistoryEntryException entry => new("history-entry-invalid", true, entry.EntryJson),
         JsonException => new("malformed-message", true, null),
         ExternalCallException { IsTransient: false } call => new($"{call.Service.ToLowerInvariant()}-rejected", true, call.ResponseBody),
         ExternalCallException call => new($"{call.Service.ToLowerInvariant()}-unavailable", false, call.ResponseBody),

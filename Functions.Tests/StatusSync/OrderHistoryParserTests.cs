@@ -116,10 +116,36 @@ public class OrderHistoryParserTests
 
     [TestCase("""{"success":true,"history":[""")]
     [TestCase("""{"success":false,"errorMsg":"Access denied."}""")]
-    [TestCase("""{"success":true,"history":[{"createdAt":"2024-05-14 16:00:01","field":"status"}]}""")]
-    [TestCase("""{"success":true,"history":[{"id":1,"createdAt":"14.05.2024","field":"status","newValue":{"code":"new"},"order":{"id":1,"externalId":"1"}}]}""")]
     public void Unreadable_response_is_a_format_error(string json)
     {
         Assert.Throws<FormatException>(() => Parse(json));
+    }
+
+    [Test]
+    public void A_malformed_entry_is_rejected_alone_and_the_cursor_moves_past_it()
+    {
+        var page = Parse("""
+            {"success":true,"history":[
+              {"createdAt":"2024-05-14 16:00:01","field":"status","order":{"id":5,"externalId":"5"}},
+              {"id":11,"createdAt":"14.05.2024","field":"status","newValue":{"code":"new"},"order":{"id":1,"externalId":"1"}},
+              {"id":12,"createdAt":"2024-05-14 16:00:03","source":"user","field":"status","newValue":{"code":"complete"},
+               "order":{"id":2,"externalId":"2","site":"shop"}}]}
+            """);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.StatusChanges.Select(c => c.ExternalId), Is.EqualTo(new[] { "2" }), "the good entry still applies");
+            Assert.That(page.Rejected.Select(r => (r.Id, r.RecordKey)), Is.EqualTo(new[] { ((long?)null, "5"), (11L, "1") }));
+            Assert.That(page.Rejected[1].Reason, Does.Contain("14.05.2024"));
+            Assert.That(page.LastId, Is.EqualTo(12));
+        });
+    }
+
+    [Test]
+    public void A_null_history_reads_as_an_empty_page()
+    {
+        var page = Parse("""{"success":true,"history":null}""");
+
+        Assert.That((page.StatusChanges.Count, page.Rejected.Count, page.LastId), Is.EqualTo((0, 0, (long?)null)));
     }
 }

@@ -13,7 +13,8 @@ internal sealed record RetailCrmHistoryEntry(
     string NewStatus,
     int OrderId,
     string? OrderExternalId,
-    JsonObject OrderSnapshot)
+    JsonObject OrderSnapshot,
+    Action<JsonObject>? Damage = null)
 {
     public JsonObject Render(string requestingKey)
     {
@@ -38,6 +39,7 @@ internal sealed record RetailCrmHistoryEntry(
         entry["oldValue"] = OldStatus is null ? null : new JsonObject { ["code"] = OldStatus };
         entry["newValue"] = new JsonObject { ["code"] = NewStatus };
         entry["order"] = OrderSnapshot.DeepClone();
+        Damage?.Invoke(entry);
         return entry;
     }
 }

@@ -81,7 +81,15 @@ public sealed class RetailCrmSimulator : IAsyncDisposable
     public int OrderWriteCount(string externalId) => state.OrderWriteCount(externalId);
 
     /// <summary>What a manager does in the CRM UI: the history gets a source "user" entry.</summary>
-    public void ChangeOrderStatus(string externalId, string statusCode) => state.ChangeStatusAsManager(externalId, statusCode);
+    /// <param name="site">The store, where two stores have an order with this externalId.</param>
+    public void ChangeOrderStatus(string externalId, string statusCode, string? site = null) =>
+        state.ChangeStatusAsManager(externalId, statusCode, site);
+
+    /// <summary>
+    /// The next history entry is served as <paramref name="damage"/> leaves it (a missing id, a time in another format):
+    /// upstream data is sometimes broken.
+    /// </summary>
+    public void DamageNextHistoryEntry(Action<JsonObject> damage) => state.DamageNextHistoryEntry(damage);
 
     /// <summary>A manager edits a field of the order in RetailCRM, e.g. the manager comment or the delivery cost.</summary>
     public void ChangeOrderField(string externalId, string field, JsonNode? value) => state.ChangeFieldAsManager(externalId, field, value);

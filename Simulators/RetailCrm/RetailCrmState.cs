@@ -17,6 +17,7 @@ internal sealed class RetailCrmState
     private readonly SortedDictionary<int, JsonObject> customers = [];
     private readonly Dictionary<(string Site, string ExternalId), int> customerIdsByExternalId = [];
     private readonly List<RetailCrmHistoryEntry> history = [];
+    private Action<JsonObject>? nextEntryDamage;
     private readonly Dictionary<string, int> writesByExternalId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RetailCrmCustomerWrites> customerWritesByExternalId = new(StringComparer.Ordinal);
     // Distinct number ranges make a client that confuses CRM ids with externalIds fail loudly.
@@ -118,6 +119,12 @@ internal sealed class RetailCrmState
         }
     }
 
+    /// <summary>The next history entry is served through <paramref name="damage"/>, as broken upstream data would be.</summary>
+    public void DamageNextHistoryEntry(Action<JsonObject> damage)
+    {
+        lock (gate) nextEntryDamage = damage;
+    }
+
     /// <summary>A manager edits another field of the order in RetailCRM (its history entry is not modelled).</summary>
     public void ChangeFieldAsManager(string externalId, string field, JsonNode? value)
     {
@@ -129,11 +136,11 @@ internal sealed class RetailCrmState
         }
     }
 
-    public void ChangeStatusAsManager(string externalId, string statusCode)
+    public void ChangeStatusAsManager(string externalId, string statusCode, string? site = null)
     {
         lock (gate)
         {
-            JsonObject order = LocateOrder(externalId, byId: false, site: null)
+            JsonObject order = LocateOrder(externalId, byId: false, site)
                 ?? throw new KeyNotFoundException($"No order with externalId={externalId}.");
             if (!options.Statuses.Exists(s => s.Code == statusCode))
                 throw new ArgumentException($"Status \"{statusCode}\" is not in the dictionary.", nameof(statusCode));
@@ -404,7 +411,9 @@ internal sealed class RetailCrmState
         if (snapshot["externalId"] is null)
             snapshot.Remove("externalId");
         history.Add(new RetailCrmHistoryEntry(nextHistoryId++, ShopClock.Now(), apiKey, userId, created, oldStatus,
-            JsonValues.AsString(order["status"])!, JsonValues.AsInt(order["id"])!.Value, JsonValues.AsString(order["externalId"]), snapshot));
+            JsonValues.AsString(order["status"])!, JsonValues.AsInt(order["id"])!.Value, JsonValues.AsString(order["externalId"]), snapshot,
+            nextEntryDamage));
+        nextEntryDamage = null;
     }
 
     private void CountCustomerWrite(string externalId, Func<RetailCrmCustomerWrites, RetailCrmCustomerWrites> add) =>
